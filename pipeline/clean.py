@@ -1,0 +1,181 @@
+"""Normalize a document's text once, early, keeping an offset map.
+
+Every extractor works on the string this stage returns, and every item's
+`start`/`end` index into it (it is what `vanban text FILE` prints). The offset
+map sends each normalized character back to the raw text a reader returned, so
+page numbers stay right.
+
+What changes, and why:
+- Unicode NFC: Vietnamese arrives in NFD from some PDFs and Macs.
+- `Ð`/`ð` (Latin Eth) become `Đ`/`đ`: the glyphs look alike and PDFs mix them.
+- Unicode dashes and minus become `-`: numbers and ranges use any of them.
+- No-break and other odd spaces become a plain space; soft hyphens and
+  zero-width characters are dropped.
+- Markdown emphasis (`**`, `*`) and table bars (`|`) that converted documents
+  carry are dropped: they split phrases (`Thành phố Huế**, ngày`).
+- A line broken in mid-phrase is joined: the newline becomes a space when the
+  next line plainly continues the sentence (starts in lower case or with a
+  digit, or the line ends on a word that cannot end a phrase).
+Replacements that keep the length (newline -> space) keep offsets unchanged.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pipeline.readers.base import RawDocument
+
+_CHAR_MAP = {
+    "\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+    "\u200a": " ", "\u3000": " ", "\t": " ",
+    "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n",
+    "\u2018": "'", "\u2019": "'",
+}
+_DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+
+@dataclass
+class CleanText:
+    text: str
+    offsets: list[int]          # offsets[i] = raw index of text[i]; len(text) + 1 entries
+    raw: RawDocument
+
+    def raw_offset(self, i: int) -> int:
+        return self.offsets[min(max(i, 0), len(self.offsets) - 1)]
+
+    def page_at(self, i: int) -> int | None:
+        if not self.raw.pages:
+            return None
+        return self.raw.page_at(self.raw_offset(i))
+
+
+class _Builder:
+    """Accumulates output characters with the raw offset each came from."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.offs: list[int] = []
+
+    def add(self, s: str, raw_at: int) -> None:
+        for ch in s:
+            self.chars.append(ch)
+            self.offs.append(raw_at)
+
+
+def _normalize_chars(raw: str) -> tuple[str, list[int]]:
+    """NFC per combining sequence, character map, drops; with offsets."""
+    b = _Builder()
+    n = len(raw)
+    i = 0
+    while i < n:
+        j = i + 1
+        # A combining sequence: a starter and the marks that follow it.
+        while j < n and unicodedata.combining(raw[j]):
+            j += 1
+        seq = raw[i:j]
+        if len(seq) > 1 or not seq.isascii():
+            seq = unicodedata.normalize("NFC", seq)
+        out = []
+        for ch in seq:
+            if ch in _DROP:
+                continue
+            out.append(_CHAR_MAP.get(ch, ch))
+        b.add("".join(out), i)
+        i = j
+    return "".join(b.chars), b.offs
+
+
+def _apply(text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, list[int]]:
+    """re.sub that keeps the offset map: replaced spans map to their first char."""
+    pieces: list[str] = []
+    new_offs: list[int] = []
+    last = 0
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        pieces.append(text[last:s])
+        new_offs.extend(offs[last:s])
+        r = repl(m) if callable(repl) else repl
+        if len(r) == e - s:
+            new_offs.extend(offs[s:e])
+        else:
+            anchor = offs[s] if s < len(offs) else (offs[-1] if offs else 0)
+            new_offs.extend([anchor] * len(r))
+        pieces.append(r)
+        last = e
+    pieces.append(text[last:])
+    new_offs.extend(offs[last:])
+    return "".join(pieces), new_offs
+
+
+# Markdown emphasis and table bars. A bar alone on a line (a table cell border
+# from a converted page) goes with its line; a bar inside a line becomes a space.
+_BAR_LINE = re.compile(r"(?m)^[ \t]*\|[ \t|]*(?:\n|$)")
+_BAR_INLINE = re.compile(r"\s*\|\s*")
+_EMPHASIS = re.compile(r"\*+")
+_SPACES = re.compile(r"[ ]{2,}")
+_TRAIL_SPACE = re.compile(r"(?m)[ ]+$")
+_LEAD_SPACE = re.compile(r"(?m)^[ ]+")
+_MANY_BLANK = re.compile(r"\n{3,}")
+_EDGES = re.compile(r"\A\s+|\s+\Z")
+
+# Words after which a phrase cannot end: a line ending on one continues.
+_CONTINUES = {
+    "số", "ngày", "tháng", "năm", "của", "và", "về", "các", "cho", "với", "theo", "tại", "trong",
+    "để", "được", "là", "có", "những", "một", "từ", "đến", "hoặc", "thực", "hiện", "sở", "ban",
+    "quyết", "nghị", "chỉ", "kế", "thông", "luật", "định", "thị", "hoạch", "tư",
+}
+_LINE_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
+_LIST_START = re.compile(r"(?:[-+•–]\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|Điều\s+\d)")
+
+
+def _join_decision(text: str):
+    def repl(m: re.Match) -> str:
+        s = m.start()
+        line_start = text.rfind("\n", 0, s) + 1
+        prev = text[line_start:s]
+        nxt_end = text.find("\n", m.end())
+        nxt = text[m.end(): nxt_end if nxt_end != -1 else len(text)]
+        if not prev.strip() or not nxt.strip():
+            return "\n"
+        last = prev.rstrip()[-1]
+        if last in ".;:!?" or _LIST_START.match(nxt):
+            return "\n"
+        if set(prev.strip()) <= set("-_=*~.") or set(nxt.strip()) <= set("-_=*~."):
+            return "\n"
+        first = nxt.lstrip()[0]
+        last_word = prev.split()[-1].casefold() if prev.split() else ""
+        if first.islower() or last in ",(-/" or last_word in _CONTINUES:
+            return " "
+        # Digit-led next line: join only when it does not look like a list item.
+        if first.isdigit() and not re.match(r"\d+[.)]\s", nxt):
+            return " "
+        return "\n"
+    return repl
+
+
+def clean(raw: RawDocument) -> CleanText:
+    text, offs = _normalize_chars(raw.text)
+    text, offs = _apply(text, offs, _BAR_LINE, "")
+    text, offs = _apply(text, offs, _BAR_INLINE, lambda m: "\n" if "\n" in m.group() else " ")
+    text, offs = _apply(text, offs, _EMPHASIS, "")
+    text, offs = _apply(text, offs, _TRAIL_SPACE, "")
+    text, offs = _apply(text, offs, _LEAD_SPACE, "")
+    text, offs = _apply(text, offs, _SPACES, " ")
+    text, offs = _apply(text, offs, _LINE_BREAK, _join_decision(text))
+    text, offs = _apply(text, offs, _MANY_BLANK, "\n\n")
+    text, offs = _apply(text, offs, _EDGES, "")
+    return CleanText(text=text, offsets=offs + [len(raw.text)], raw=raw)
+
+
+def clean_text(s: str) -> str:
+    """Clean a bare string (tests, value normalization)."""
+    return clean(RawDocument(path="<string>", format="txt", text=s)).text
+
+
+def collapse(s: str) -> str:
+    """A value written clean: line breaks and runs of spaces become one space."""
+    return re.sub(r"\s+", " ", s).strip()
