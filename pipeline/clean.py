@@ -116,6 +116,8 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, 
 _BAR_LINE = re.compile(r"(?m)^[ \t]*\|[ \t|]*(?:\n|$)")
 _BAR_INLINE = re.compile(r"\s*\|\s*")
 _EMPHASIS = re.compile(r"\*+")
+_MD_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _SPACES = re.compile(r"[ ]{2,}")
 _TRAIL_SPACE = re.compile(r"(?m)[ ]+$")
 _LEAD_SPACE = re.compile(r"(?m)^[ ]+")
@@ -125,8 +127,8 @@ _EDGES = re.compile(r"\A\s+|\s+\Z")
 # Words after which a phrase cannot end: a line ending on one continues.
 _CONTINUES = {
     "số", "ngày", "tháng", "năm", "của", "và", "về", "các", "cho", "với", "theo", "tại", "trong",
-    "để", "được", "là", "có", "những", "một", "từ", "đến", "hoặc", "thực", "hiện", "sở", "ban",
-    "quyết", "nghị", "chỉ", "kế", "thông", "luật", "định", "thị", "hoạch", "tư",
+    "để", "được", "là", "có", "những", "một", "từ", "đến", "hoặc",
+    "quyết", "nghị", "chỉ", "kế", "thông", "luật",
 }
 _LINE_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
 _LIST_START = re.compile(r"(?:[-+•–]\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|Điều\s+\d)")
@@ -162,6 +164,8 @@ def clean(raw: RawDocument) -> CleanText:
     text, offs = _apply(text, offs, _BAR_LINE, "")
     text, offs = _apply(text, offs, _BAR_INLINE, lambda m: "\n" if "\n" in m.group() else " ")
     text, offs = _apply(text, offs, _EMPHASIS, "")
+    text, offs = _apply(text, offs, _MD_HEADING, "")
+    text, offs = _apply(text, offs, _MD_IMAGE, "")
     text, offs = _apply(text, offs, _TRAIL_SPACE, "")
     text, offs = _apply(text, offs, _LEAD_SPACE, "")
     text, offs = _apply(text, offs, _SPACES, " ")

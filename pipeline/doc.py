@@ -18,6 +18,9 @@ class Doc:
     clean: CleanText
     results: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Intermediate findings shared between components (e.g. every date span,
+    # found once and used by citations, commemorations and dates).
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

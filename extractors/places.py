@@ -1,0 +1,92 @@
+"""Province names: finding them in a phrase, the name in force on a date, and
+the province after the 1 July 2025 merger. Data: `data/provinces.yaml`."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from extractors.data import load
+
+# Old accent placement (hoá, hoà, thuỷ, uỷ) written the usual way (hóa, hòa, thủy, ủy).
+_OLD_ACCENTS = {"oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+                "uỷ": "ủy", "uý": "úy", "uỳ": "ùy", "uỹ": "ũy", "uỵ": "ụy",
+                "Oá": "Óa", "Oà": "Òa", "Uỷ": "Ủy", "Uý": "Úy",
+                "OÁ": "ÓA", "OÀ": "ÒA", "UỶ": "ỦY", "UÝ": "ÚY"}
+_OLD_RX = re.compile("|".join(map(re.escape, _OLD_ACCENTS)))
+
+
+def modern_accents(s: str) -> str:
+    return _OLD_RX.sub(lambda m: _OLD_ACCENTS[m.group()], unicodedata.normalize("NFC", s))
+
+
+def fold(s: str) -> str:
+    """Case- and accent-placement-insensitive form for matching names."""
+    s = modern_accents(s).casefold().replace("đăk", "đắk").replace("dak", "đắk")
+    return re.sub(r"\s*[-–]\s*", " - ", re.sub(r"\s+", " ", s)).strip()
+
+
+@lru_cache(maxsize=1)
+def _entries() -> list[dict]:
+    return load("provinces")["provinces"]
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> tuple[re.Pattern, dict[str, dict]]:
+    names: dict[str, dict] = {}
+    for e in _entries():
+        for n in [e["name"], *e.get("aliases", [])]:
+            names[fold(n)] = e
+    alts = sorted(names, key=len, reverse=True)
+    rx = re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alts) + r")(?!\w)")
+    return rx, names
+
+
+def find_provinces(phrase: str) -> list[tuple[int, int, dict]]:
+    """Provinces named in a phrase: (start, end, entry), in order. Offsets refer
+    to the folded phrase, which keeps the phrase's length."""
+    rx, names = _matcher()
+    f = fold(phrase)
+    return [(m.start(), m.end(), names[m.group(1)]) for m in rx.finditer(f)]
+
+
+def province_in(phrase: str | None, on_date: str | None = None) -> str | None:
+    """The first province a phrase names, under the name in force on `on_date`."""
+    if not phrase:
+        return None
+    hits = find_provinces(phrase)
+    if not hits:
+        return None
+    return name_on(hits[0][2]["name"], on_date)
+
+
+def _entry(name: str) -> dict | None:
+    return _matcher()[1].get(fold(name))
+
+
+def name_on(name: str, on_date: str | None) -> str:
+    """`Thừa Thiên Huế` in 2024 stays; in 2025 it is `Huế`. A pre-merger
+    province keeps its name: the merger does not rename old documents."""
+    e = _entry(name)
+    if e is None:
+        return name
+    if on_date and e.get("renamed_to") and e.get("until") and on_date[:10] > e["until"]:
+        return e["renamed_to"]
+    if on_date and e.get("since") and on_date[:10] < e["since"]:
+        # `Huế` before 2025 was Thừa Thiên Huế
+        for other in _entries():
+            if other.get("renamed_to") == e["name"]:
+                return other["name"]
+    return e["name"]
+
+
+def merged_province(name: str | None) -> str | None:
+    """The province a unit belongs to after the 1 July 2025 merger."""
+    if not name:
+        return None
+    e = _entry(name)
+    if e is None:
+        return None
+    if e.get("renamed_to"):
+        e = _entry(e["renamed_to"]) or e
+    return e.get("merged_into") or e["name"]
