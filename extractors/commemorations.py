@@ -1,10 +1,187 @@
+"""Commemorations: anniversaries and commemorative days a document marks.
+
+Three shapes:
+- a count, an event and its two dates: `49 năm Ngày giải phóng miền Nam, thống
+  nhất đất nước (30/4/1975 - 30/4/2024)`, or two years (`1969 - 2019`);
+- a count after `kỷ niệm` / `chào mừng` / `nhân dịp`: `kỷ niệm 43 năm ngày Nhà
+  giáo Việt Nam`; the dates come from the known day (`data/commemorative_days.yaml`)
+  and the document's year;
+- a known commemorative day without a count: `Ngày Quyền của người tiêu dùng
+  Việt Nam 15/3`.
+An event listed after another with its own dates (`… (19/8/1945-19/8/2025) và
+Quốc khánh … (02/9/1945-02/9/2025)`) shares the count. One entry per distinct
+commemoration; when the count disagrees with the dates, `consistent` is false.
+"""
 from __future__ import annotations
-from schemas.models import DocumentMeta
+
+import re
+from functools import lru_cache
+
+from extractors.data import load
+from extractors.dates import all_dates
+from extractors.datefind import FoundDate
+from pipeline.clean import collapse
+from pipeline.doc import Doc
+from schemas.models import Commemoration
+
+_CUE = r"(?:kỷ\s+niệm|Kỷ\s+niệm|KỶ\s+NIỆM|chào\s+mừng|Chào\s+mừng|nhân\s+dịp|Nhân\s+dịp|mừng|hướng\s+tới|tổng\s+kết)"
+_COUNT = re.compile(r"(?<![\d.,/])(?P<n>\d{1,3})\s+năm\s+(?P<ev>[^()\n;]{3,160}?)\s*(?=\()")
+_COUNT_CUED = re.compile(rf"{_CUE}\s+(?:lần\s+thứ\s+)?(?P<n>\d{{1,3}})\s+năm\s+(?P<ev>[^()\n;:.,]{{3,120}})")
+_RANGE = re.compile(r"\(\s*(?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\s*\)")
+_YEAR_RANGE = re.compile(r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
+_AND_NEXT = re.compile(r"\s*(?:và|,)\s+(?:(?P<n>\d{1,3})\s+năm\s+)?(?P<ev>[^()\n;]{3,120}?)\s*\((?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\)")
+_TWO_COUNTS = re.compile(r"\s+và\s+(?:tưởng\s+niệm\s+|kỷ\s+niệm\s+)?(?P<n>\d{1,3})\s+năm\s+")
+# Event text stops before words that begin the rest of the sentence.
+_EV_STOP = re.compile(r"\s+(?:và\s+(?:các|những)|của\s+(?:tỉnh|ngành|đơn\s+vị|huyện)\s|trên\s+địa\s+bàn|tại\s|diễn\s+ra|được\s|sẽ\s|"
+                      r"nhằm\s|để\s|\d{1,2}/\d{1,2}(?:/\d{4})?)")
+
+
+@lru_cache(maxsize=1)
+def _days() -> list[dict]:
+    return load("commemorative_days")["days"]
+
+
+@lru_cache(maxsize=1)
+def _day_rx() -> re.Pattern:
+    names = sorted({n for d in _days() for n in d["names"]}, key=len, reverse=True)
+    return re.compile("(" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + ")", re.I)
+
+
+def _known(event: str) -> dict | None:
+    ev = collapse(event).casefold()
+    for d in _days():
+        for n in d["names"]:
+            if n.casefold() in ev:
+                return d
+    return None
+
+
+def _dates_in(found: list[FoundDate], s: int, e: int) -> list[FoundDate]:
+    return [f for f in found if s <= f.start and f.end <= e and f.value]
+
+
+def _clean_event(ev: str) -> str:
+    ev = collapse(ev).strip(" ,-–“”\"'")
+    m = _EV_STOP.search(" " + ev)
+    if m and m.start() > 3:
+        ev = ev[: m.start() - 1]
+    return ev.strip(" ,-–“”\"'")
+
+
+def _paragraph_year(text: str, found: list[FoundDate], pos: int) -> int | None:
+    a = text.rfind("\n\n", 0, pos) + 1
+    b = text.find("\n\n", pos)
+    b = len(text) if b == -1 else b
+    ys = [f.year for f in found if a <= f.start < b and f.year and not f.year_inferred]
+    ys = ys or [f.year for f in found if a <= f.start < b and f.year]
+    return max(ys) if ys else None
+
 
 class CommemorationExtractor:
     name = "commemorations"
-    requires: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ("document",)
     produces = "commemorations"
 
-    def __call__(self, doc) -> None:
-        doc.results[self.produces] = DocumentMeta() if self.produces == "document" else []
+    def __call__(self, doc: Doc) -> None:
+        text = doc.text
+        found = all_dates(doc)
+        ref_year = doc.cache.get("ref_year")
+        items: list[dict] = []
+        roles: dict[int, str] = {}
+        taken: list[tuple[int, int]] = []
+
+        def add(years, event, origin, date, s, e, rule, orig_f=None, ann_f=None):
+            event = _clean_event(event)
+            if not event or len(event.split()) > 25:
+                return
+            if orig_f is not None:
+                roles[orig_f.start] = "origin"
+            if ann_f is not None:
+                roles[ann_f.start] = "anniversary"
+            consistent = None
+            if years is not None and origin and date:
+                consistent = int(date[:4]) - int(origin[:4]) == years
+            items.append(dict(years=years, event=event, origin_date=origin, date=date, consistent=consistent,
+                              rule=rule, **doc.span(s, e)))
+            taken.append((s, e))
+
+        # 1. count + event + (date - date)
+        for m in _COUNT.finditer(text):
+            r = _RANGE.match(text, m.end())
+            if not r:
+                continue
+            n = int(m.group("n"))
+            ds = _dates_in(found, r.start(), r.end())
+            # "56 năm Chiến thắng Đồng Lộc và tưởng niệm 55 năm ngày hy sinh … (dates)":
+            # two commemorations share the dates.
+            ev = m.group("ev")
+            pair = _TWO_COUNTS.search(ev)
+            if len(ds) >= 2:
+                origin, ann = ds[0], ds[-1]
+                if pair:
+                    add(n, ev[:pair.start()], origin.value, ann.value, m.start(), r.end(), "count_dates_pair")
+                    n, ev = int(pair.group("n")), ev[pair.end():]
+                add(n, ev, origin.value, ann.value, m.start(), r.end(), "count_dates", origin, ann)
+            else:
+                y = _YEAR_RANGE.search(r.group())
+                if not y:
+                    continue
+                add(n, m.group("ev"), y.group("a"), y.group("b"), m.start(), r.end(), "count_years")
+            # the next event in a list shares the count
+            nxt = _AND_NEXT.match(text, r.end())
+            if nxt:
+                ds2 = _dates_in(found, nxt.start("a"), nxt.end())
+                if len(ds2) >= 2:
+                    n2 = int(nxt.group("n")) if nxt.group("n") else n
+                    add(n2, nxt.group("ev"), ds2[0].value, ds2[-1].value, nxt.start("ev"), nxt.end(), "listed", ds2[0], ds2[-1])
+        # 1b. count + event + years without parentheses: "… Hồ Chí Minh 1969 - 2019"
+        for m in re.finditer(rf"{_CUE}?\s*(?<![\d.,/])(?P<n>\d{{1,3}})\s+năm\s+(?P<ev>[^()\n;\"“”]{{3,160}}?)\s+(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b", text):
+            if any(a <= m.start("n") < b for a, b in taken):
+                continue
+            n = int(m.group("n"))
+            if int(m.group("b")) - int(m.group("a")) != n:
+                continue
+            add(n, m.group("ev"), m.group("a"), m.group("b"), m.start("n"), m.end(), "count_years")
+        # 2. kỷ niệm N năm EVENT (dates from the known day)
+        for m in _COUNT_CUED.finditer(text):
+            if any(a <= m.start("n") < b for a, b in taken):
+                continue
+            n = int(m.group("n"))
+            day = _known(m.group("ev"))
+            if not day:
+                continue
+            dd, mm = (int(x) for x in day["day"].split("/"))
+            ev_name = _day_rx().search(m.group("ev"))
+            ev = m.group("ev")[: ev_name.end()] if ev_name else m.group("ev")
+            ev_end = m.start("ev") + len(ev)
+            # the anniversary's year: a date printed right after the name, else
+            # the latest year dated in the paragraph, else the document's year
+            after = [f for f in found if ev_end <= f.start <= ev_end + 15 and f.value and f.day == dd and f.month == mm]
+            year = after[0].year if after else (_paragraph_year(text, found, m.start()) or ref_year)
+            date = f"{year:04d}-{mm:02d}-{dd:02d}" if year else None
+            origin = f"{year - n:04d}-{mm:02d}-{dd:02d}" if year else None
+            add(n, ev, origin, date, m.start("n"), m.end(), "count_known_day", None, after[0] if after else None)
+        # 3. a known day without a count, with its day printed: "Ngày … 15/3"
+        for m in _day_rx().finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            day = _known(m.group())
+            dd, mm = (int(x) for x in day["day"].split("/"))
+            after = [f for f in found if m.end() <= f.start <= m.end() + 4 and f.day == dd and f.month == mm and f.value]
+            if not after:
+                continue
+            if not re.search(rf"{_CUE}|[Hh]ưởng\s+ứng|[Ll]ễ", text[max(0, m.start() - 60):m.start()]):
+                continue
+            add(None, m.group(), None, after[0].value, m.start(), after[0].end, "known_day", None, after[0])
+
+        # One entry per commemoration: same count and origin (or event), first kept.
+        out: list[Commemoration] = []
+        seen: set = set()
+        for it in sorted(items, key=lambda x: x["start"]):
+            key = (it["years"], it["origin_date"] or collapse(it["event"]).casefold())
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Commemoration(**it))
+        doc.results["commemorations"] = out
+        doc.cache["commemoration_date_roles"] = roles

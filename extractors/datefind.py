@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 D = r"(?:0?[1-9]|[12]\d|3[01])"
 M = r"(?:0?[1-9]|1[0-2])"
@@ -23,8 +24,8 @@ BLANK = r"[\s.…_]*"               # `ngày … tháng 3`, `ngày   tháng 3`
 DASH = r"\s*-\s*"
 
 # A numeric date must not be a piece of a longer number or a document symbol.
-_NOT_BEFORE = r"(?<![\d/.,\w])"
-_NOT_AFTER = r"(?![\d]|[/.,-]\d|[/-][A-ZĐa-zđ]|\.\d)"
+_NOT_BEFORE = r"(?<![\d/.,\w])(?<![A-Za-zĐđ]-)"
+_NOT_AFTER = r"(?![\d]|[/.,]\d|[/-][A-ZĐa-zđ])"
 
 # Words after which a bare day/month (no year) is a date.
 CUE = (r"(?:ngày|Ngày|NGÀY|sáng|Sáng|chiều|Chiều|tối|Tối|trưa|Trưa|đêm|Đêm|hôm|từ|Từ|đến|Đến|"
@@ -71,6 +72,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # ngày 16, 17 tháng 11 năm 2025 / ngày 16 và 17 tháng 11 năm 2025 (a list of days, one month)
     ("verbal_days", re.compile(
         rf"(?i:ngày){SP}(?P<d1>{D}){WS}(?:,|và|-){WS}(?P<d2>{D}){SP}(?i:tháng){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b")),
+    # ngày 17 ngày 02 năm 2023: a printed slip for "tháng"
+    ("verbal_slip", re.compile(rf"(?i:ngày){SP}(?P<d>{D}){SP}(?i:ngày){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b")),
     # ngày 23 tháng 01 năm 2024 (also with a comma or "/" before the year)
     ("verbal", re.compile(
         rf"(?P<d>{D}){SP}(?i:tháng){SP}(?P<m>{M})(?:{SP}(?i:năm)|{WS},{WS}(?i:năm)|{WS}/{WS}){SP}?(?P<y>{Y})\b")),
@@ -92,9 +95,23 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # tháng 6/2024, tháng 3 năm 2024, tháng 01-2026
     ("month_year", re.compile(rf"(?i:tháng){SP}(?P<m>{M})(?:{WS}[/-]{WS}|{SP}(?i:năm){SP})(?P<y>{Y})\b")),
     # sáng 22.4, ngày 3/4, từ 01/7 (no year: inferred)
+    # 20/11, 2/9 with no year and no cue: only a known commemorative day near
+    # a word that marks it (kỷ niệm, lễ, Quốc khánh …); checked in find_dates.
+    ("known_day", re.compile(rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/.-])(?P<m>{M})(?![\d]|[/.,-]\d|[/-][A-ZĐa-zđ])")),
     ("numeric_noyear", re.compile(
         rf"\b{CUE}{SP}(?:(?i:ngày){SP})?(?P<d>{D})(?P<sep>[/.])(?P<m>{M})(?![\d]|[/.]\d|[/-][A-ZĐa-zđ]|\.\d)")),
 ]
+
+
+_LUNAR = re.compile(r"\s*\(?\s*(?:âm\s+lịch|ÂL)\b")
+_YEAR_AFTER = re.compile(r"[”\"')\s]{0,3}\s*năm\s+(1[89]\d\d|20\d\d)\b")
+_KNOWN_DAY_CUE = re.compile(r"(?i:kỷ\s+niệm|chào\s+mừng|mừng|lễ|ngày|quốc\s+khánh|nhân\s+dịp|hưởng\s+ứng|diễu\s+binh)")
+
+
+@lru_cache(maxsize=1)
+def known_days() -> frozenset[str]:
+    from extractors.data import load
+    return frozenset(d["day"] for d in load("commemorative_days")["days"])
 
 
 def find_dates(text: str) -> list[FoundDate]:
@@ -118,7 +135,13 @@ def find_dates(text: str) -> list[FoundDate]:
                     if _valid(y, mo, d):
                         out.append(FoundDate(s, e, y, mo, d, kind))
                 continue
-            if kind == "numeric_noyear":
+            if kind == "known_day":
+                key = f"{int(m.group('d'))}/{int(m.group('m'))}"
+                ctx = text[max(0, m.start() - 50):m.end() + 50]
+                if key not in known_days() or not _KNOWN_DAY_CUE.search(ctx):
+                    continue
+                s, e = m.start("d"), m.end()
+            elif kind == "numeric_noyear":
                 s, e = m.start("d"), m.end()
             elif kind in ("range_days",):
                 s, e = m.start("d"), m.end("d")
@@ -138,6 +161,8 @@ def find_dates(text: str) -> list[FoundDate]:
                     if pre:
                         s = s - (len(text[max(0, s - 8):s]) - pre.start())
             if not free(s, e):
+                continue
+            if _LUNAR.match(text, e):
                 continue
             y = int(g["y"]) if g.get("y") else None
             mo = int(g["m"]) if g.get("m") else None
@@ -175,6 +200,10 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
         if f.year is not None:
             continue
         year = None
+        # "15/3” năm 2019": the year printed right after
+        after = _YEAR_AFTER.match(text, f.end)
+        if after:
+            year = int(after.group(1))
         # A range's first end takes the second end's year (it is in the match).
         para_start = text.rfind("\n\n", 0, f.start) + 1
         para_end = text.find("\n\n", f.end)
@@ -182,7 +211,7 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
         # The latest year in the paragraph: a year-less day is about the
         # events at hand, not the origin of an anniversary printed beside it.
         near = [g.year for g in dated if para_start <= g.start < para_end]
-        if near:
+        if near and year is None:
             year = max(near)
         if year is None:
             # a year printed in the same paragraph (quý I năm 2019, kế hoạch năm 2025)

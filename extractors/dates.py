@@ -1,10 +1,75 @@
+"""Dates: every calendar date mentioned, with its role.
+
+Finding is `datefind`'s grammar; this component gives each mention a year when
+it has none, and a role from where it sits (inside a citation, on the
+place–date line, in a commemoration) or from the words before it.
+"""
 from __future__ import annotations
-from schemas.models import DocumentMeta
+
+import re
+
+from extractors.datefind import FoundDate, find_dates, infer_years
+from pipeline.doc import Doc
+from schemas.models import DateMention
+
+_START = re.compile(r"(?:từ|Từ|kể\s+từ|bắt\s+đầu(?:\s+từ)?|hiệu\s+lực(?:\s+thi\s+hành)?(?:\s+kể)?\s+từ)\s+(?:ngày\s+)?$")
+_END = re.compile(r"(?:đến|Đến|tới|đến\s+hết|cho\s+đến|hết)\s+(?:ngày\s+)?$")
+_DEADLINE = re.compile(r"(?:trước|Trước|chậm\s+nhất|hạn\s+chót|thời\s+hạn|xong\s+trong|hoàn\s+thành\s+trong|hoàn\s+thành|"
+                       r"hạn|trước\s+thời\s+hạn)[^.;\n]{0,12}?(?:ngày|trong)?\s*$")
+_EVENT_WORDS = re.compile(r"(?:sáng|chiều|tối|trưa|Sáng|Chiều|Tối|Trưa|Ngày)\s*$")
+
+
+def all_dates(doc: Doc) -> list[FoundDate]:
+    """Every date span in the text, found once per document."""
+    if "found_dates" not in doc.cache:
+        found = find_dates(doc.text)
+        infer_years(doc.text, found, doc.cache.get("ref_year"))
+        doc.cache["found_dates"] = found
+    return doc.cache["found_dates"]
+
+
+def _inside(spans, s: int, e: int) -> bool:
+    return any(a <= s and e <= b for a, b in spans)
+
 
 class DateExtractor:
     name = "dates"
-    requires: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ("document", "citations", "commemorations")
     produces = "dates"
 
-    def __call__(self, doc) -> None:
-        doc.results[self.produces] = DocumentMeta() if self.produces == "document" else []
+    def __call__(self, doc: Doc) -> None:
+        text = doc.text
+        issue_line = doc.cache.get("issue_line")
+        pub = doc.cache.get("published_span")
+        cit_spans = doc.cache.get("citation_spans", [])
+        comm_roles: dict[int, str] = doc.cache.get("commemoration_date_roles", {})
+        issue = doc.results["document"].issue_date
+        out = []
+        for f in all_dates(doc):
+            if f.value is None:
+                continue
+            role = "event"
+            before = text[max(0, f.start - 40):f.start]
+            value = f.value
+            if f.start in comm_roles:
+                role = comm_roles[f.start]
+            elif issue_line and issue_line[0] <= f.start < issue_line[1]:
+                role = "issue"
+            elif pub and pub[0] <= f.start < pub[1]:
+                role = "published"
+            elif _inside(cit_spans, f.start, f.end):
+                role = "citation"
+            elif _START.search(before):
+                role = "period_start"
+            elif _DEADLINE.search(before):
+                role = "deadline"
+            elif _END.search(before):
+                role = "period_end"
+            if f.kind == "range_days" or f.kind == "range_first":
+                role = "period_start" if role in ("event", "period_start") else role
+            # A yearly deadline with no printed year is the first one after issue.
+            if f.year_inferred and role == "deadline" and issue and len(issue) >= 10 and value < issue:
+                f.year += 1
+                value = f.value
+            out.append(DateMention(value=value, role=role, rule=f.kind, **doc.span(f.start, f.end)))
+        doc.results["dates"] = out

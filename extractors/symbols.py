@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 # One segment of a symbol: KH, QĐ, UBND, ĐT, TTr, QĐi, ThU, H01, C04, P6, QLN&TTBĐS
-SEG = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
+SEG = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:&[ ]?[A-ZĐ][A-Za-zĐđ0-9]*)*"
 # segments joined by '-' ; a typo may put a space after a dash (`NQ- TW`)
 SEGS = rf"{SEG}(?:-[ ]?{SEG})*"
 NUM = r"\d{1,5}[a-z]?"

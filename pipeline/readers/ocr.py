@@ -52,8 +52,9 @@ def _env() -> dict[str, str]:
 
 
 def ocr_image(image: bytes, *, lang: str = LANG, psm: int = DEFAULT_PSM, dpi: int = DPI,
-              timeout: float = 120.0) -> str:
-    """OCR one page image (any format leptonica reads: PGM, PNG, TIFF) to text.
+              timeout: float = 120.0, tsv: bool = False) -> str:
+    """OCR one page image (any format leptonica reads: PGM, PNG, TIFF) to text,
+    or with `tsv` to tesseract's TSV table of words with boxes and confidences.
 
     Raises OcrTimeout when tesseract takes longer than `timeout` seconds (the
     process is killed), OcrError when it fails.
@@ -63,6 +64,8 @@ def ocr_image(image: bytes, *, lang: str = LANG, psm: int = DEFAULT_PSM, dpi: in
         raise OcrError("tesseract is not installed")
     cmd = [exe, "stdin", "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi),
            "-c", "preserve_interword_spaces=0"]
+    if tsv:
+        cmd.append("tsv")
     if timeout <= 0:
         raise OcrTimeout("no time left for OCR")
     try:

@@ -1,30 +1,118 @@
-"""Plain text: UTF-8, UTF-16 with a BOM, or Windows-1258."""
+"""Plain text: UTF-8 (with or without BOM), UTF-16/32 (BOM, or plainly
+UTF-16 without one), Windows-1258, and the legacy TCVN3 and VNI encodings.
+
+Single-byte encodings cannot be told apart by validity (every byte decodes), so
+they are scored: the decoding that gives the most valid Vietnamese syllables
+wins (`legacy.viet_score`). NFD text is returned as it is; clean.py composes it.
+"""
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from pipeline.readers.base import RawDocument, ReadError
+from pipeline.readers.legacy import (fix_legacy_text, tcvn3_bytes_to_unicode,
+                                     vni_bytes_to_unicode, viet_score)
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """(encoding, BOM length) when the data starts with a byte-order mark."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc, len(bom)
+    return None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the bytes are plainly UTF-16 text without a
+    BOM (mostly-ASCII text has a NUL in every other byte), else None."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if z_odd > 0.3 and z_even < 0.05:
+        return "utf-16-le"
+    if z_even > 0.3 and z_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _single_byte_candidates(data: bytes) -> list[tuple[str, str]]:
+    cands: list[tuple[str, str]] = []
+    try:
+        cands.append(("Windows-1258", data.decode("cp1258")))
+    except UnicodeDecodeError:
+        pass
+    cands.append(("TCVN3", tcvn3_bytes_to_unicode(data)))
+    cands.append(("VNI", vni_bytes_to_unicode(data)))
+    return cands
 
 
 def decode_bytes(data: bytes, path: str) -> tuple[str, list[str]]:
+    """Bytes of a text file -> (Unicode text, warnings)."""
     warnings: list[str] = []
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), warnings
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), warnings
+    bom = bom_encoding(data)
+    if bom:
+        enc, n = bom
+        try:
+            text = data[n:].decode(enc)
+        except UnicodeDecodeError as e:
+            text = data[n:].decode(enc, errors="replace")
+            warnings.append(f"invalid {enc.upper()} at byte {e.start + n}: bad characters replaced")
+        if enc != "utf-8":
+            warnings.append(f"decoded as {enc.upper()} (byte-order mark)")
+        return _fix_legacy(text, warnings)
+    enc16 = utf16_without_bom(data)
+    if enc16:
+        text = data.decode(enc16, errors="replace")
+        warnings.append(f"no byte-order mark: decoded as {enc16.upper()}")
+        return _fix_legacy(text, warnings)
     try:
-        return data.decode("utf-8"), warnings
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1258")
-        warnings.append("not UTF-8: decoded as Windows-1258")
-        return text, warnings
+        text = data.decode("utf-8")
+        return _fix_legacy(text, warnings)
     except UnicodeDecodeError as e:
-        raise ReadError(path, f"text is neither UTF-8, UTF-16 nor Windows-1258 ({e.reason} at byte {e.start})")
+        utf8_error = e
+    cands = _single_byte_candidates(data)
+    scored = sorted(((viet_score(t), name, t) for name, t in cands), key=lambda x: -x[0])
+    score, name, text = scored[0]
+    if score <= 0 and len(data) > 200:
+        # Nothing reads as Vietnamese; maybe UTF-8 with a few broken bytes.
+        u = data.decode("utf-8", errors="replace")
+        bad = u.count("\ufffd")
+        if bad <= max(3, len(u) // 1000):
+            warnings.append(f"invalid UTF-8 at byte {utf8_error.start}: {bad} bad byte(s) replaced")
+            return u, warnings
+    warnings.append(f"not UTF-8: decoded as {name}")
+    return text, warnings
 
 
-def read_txt(path: str | Path) -> RawDocument:
-    data = Path(path).read_bytes()
-    text, warnings = decode_bytes(data, str(path))
-    return RawDocument(path=str(path), format="txt", text=text, warnings=warnings)
+def _fix_legacy(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+    fixed, name = fix_legacy_text(text)
+    if name:
+        warnings.append(f"text was typed in the legacy {name} encoding: converted to Unicode")
+    return fixed, warnings
+
+
+def read_txt(path: str | Path, data: bytes | None = None) -> RawDocument:
+    p = Path(path)
+    if data is None:
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise ReadError(p, f"cannot read: {e.strerror or e}")
+    if not data:
+        raise ReadError(p, "empty file")
+    text, warnings = decode_bytes(data, str(p))
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        warnings.append("NUL characters removed")
+    if not text.strip():
+        raise ReadError(p, "no text (the file holds only white space)")
+    return RawDocument(path=str(p), format="txt", text=text, warnings=warnings)

@@ -1,0 +1,652 @@
+"""Batch ingestion: find files, extract what changed, store it (`vanban ingest`).
+
+Extraction runs in workers, a local process pool by default or a Dask cluster;
+workers return plain records (the Extraction as JSON, or the failure), and this
+process alone writes them to DuckDB, one transaction per document. So a run
+killed at any moment leaves every document stored whole or not at all, and the
+next run picks up where it stopped.
+
+A file is skipped when the store holds it with the same size and mtime (or,
+when only those changed, the same sha256) and the same extractor version. A
+file that failed before is not retried until it changes, the extractor
+version changes, or `--retry-failed` is given.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing import connection as mpc
+from typing import Any, Callable, Iterable, Iterator, TextIO
+
+SUFFIXES = (".txt", ".pdf", ".html", ".htm", ".docx", ".doc")
+DEFAULT_TIMEOUT = 120.0
+ITEM_KINDS = ("citations", "dates", "commemorations", "targets", "signatories")
+
+# Exit codes of `vanban ingest` (documented in its --help).
+EXIT_OK = 0
+EXIT_FATAL = 1
+EXIT_USAGE = 2
+EXIT_FAILED_FILES = 3
+EXIT_BUSY = 4
+EXIT_INTERRUPTED = 130
+
+
+class ExecutorError(Exception):
+    """The executor cannot run (workers fail to start, scheduler unreachable)."""
+
+
+# ---------------------------------------------------------------------------
+# Discovery
+
+def _wanted(name: str) -> bool:
+    # Dot files and Office owner files (~$x.docx) are never documents.
+    return name.lower().endswith(SUFFIXES) and not name.startswith((".", "~$"))
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """Absolute paths of the documents under PATHS, sorted. Directories are walked
+    recursively (hidden directories skipped) for the known extensions; a file
+    named explicitly is taken whatever its extension. A missing path raises
+    FileNotFoundError."""
+    out: set[str] = set()
+    for p in paths:
+        ap = os.path.abspath(os.fspath(p))
+        if os.path.isdir(ap):
+            for root, dirs, files in os.walk(ap):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in files:
+                    fp = os.path.join(root, f)
+                    if _wanted(f) and os.path.isfile(fp):
+                        out.add(fp)
+        elif os.path.isfile(ap):
+            out.add(ap)
+        elif os.path.exists(ap):
+            raise FileNotFoundError(f"{p}: not a regular file or directory")
+        else:
+            raise FileNotFoundError(f"{p}: no such file or directory")
+    return sorted(out)
+
+
+# ---------------------------------------------------------------------------
+# The task a worker runs
+
+def failure_record(path: str, exc: BaseException, t0: float | None = None) -> dict[str, Any]:
+    """A failure as a record. A ReadError's message names the file and the
+    problem; any other exception gets its class and where it was raised."""
+    from pipeline.readers import ReadError
+
+    msg = str(exc)
+    if not isinstance(exc, ReadError):
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" (at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno} in {tb[-1].name})" if tb else ""
+        msg = f"{path}: {type(exc).__name__}: {msg}{where}"
+    return {"path": path, "ok": False, "error_class": type(exc).__name__, "message": msg,
+            "seconds": (time.perf_counter() - t0) if t0 is not None else None}
+
+
+def extract_record(path: str) -> dict[str, Any]:
+    """Extract one file (in a worker): the Extraction as JSON, or the failure.
+    Never raises for a bad file or an extractor bug."""
+    t0 = time.perf_counter()
+    try:
+        from pipeline.extract import extract_file
+        ex = extract_file(path)
+        return {"path": path, "ok": True, "extraction": ex.model_dump_json(), "seconds": time.perf_counter() - t0}
+    except Exception as e:  # an extractor bug must not stop the batch
+        return failure_record(path, e, t0)
+
+
+def warm_up() -> None:
+    """Load the extraction components once per worker, before its clock starts."""
+    from pipeline.extract import components
+    components()
+
+
+def timeout_record(path: str, timeout: float) -> dict[str, Any]:
+    return {"path": path, "ok": False, "error_class": "Timeout", "message": f"timed out after {timeout:g} s",
+            "seconds": timeout}
+
+
+def _exit_desc(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by signal {-code} ({signal.Signals(-code).name})"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+# ---------------------------------------------------------------------------
+# The local process pool: one task per worker at a time, so a worker that
+# overruns its time limit can be killed without losing anything else.
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent_pid:   # the parent died (kill -9): don't linger
+            os._exit(1)
+
+
+def _worker_main(conn, fn: Callable[[str], dict], warm: Callable[[], None] | None, parent_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent decides what Ctrl-C means
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
+    if warm is not None:
+        warm()
+    conn.send(("ready", None))
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        t0 = time.perf_counter()
+        try:
+            rec = fn(path)
+        except Exception as e:
+            rec = failure_record(path, e, t0)
+        try:
+            conn.send(("done", rec))
+        except OSError:
+            return
+
+
+class _Worker:
+    def __init__(self, ctx, fn, warm):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, fn, warm, os.getpid()), daemon=True,
+                                name="vanban-extract")
+        self.proc.start()
+        child.close()
+        self.ready = False
+        self.task: str | None = None
+        self.t0 = 0.0
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+class LocalPool:
+    """N worker processes (spawned, so they share nothing with the writer).
+    `run(paths)` yields one record per path, in completion order. A task over
+    `timeout` seconds has its worker killed and yields a Timeout failure; a
+    worker that dies yields a WorkerDied failure; either way the worker is
+    replaced and the batch goes on."""
+
+    def __init__(self, workers: int, timeout: float | None = DEFAULT_TIMEOUT,
+                 fn: Callable[[str], dict] = extract_record, warm: Callable[[], None] | None = warm_up):
+        self.n = max(1, workers)
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self.fn, self.warm = fn, warm
+        self.ctx = mp.get_context("spawn")
+
+    def run(self, paths: Iterable[str]) -> Iterator[dict]:
+        pending = deque(paths)
+        workers = [_Worker(self.ctx, self.fn, self.warm) for _ in range(min(self.n, len(pending)))]
+        startup_deaths = 0
+        try:
+            while pending or any(w.task for w in workers):
+                for w in workers:
+                    if w.ready and w.task is None and pending:
+                        path = pending.popleft()
+                        try:
+                            w.conn.send(path)
+                        except OSError:
+                            pending.appendleft(path)   # it died; noticed below
+                        else:
+                            w.task, w.t0 = path, time.monotonic()
+                busy = [w for w in workers if w.task]
+                wait_for = None
+                if self.timeout and busy:
+                    wait_for = max(0.0, min(w.t0 for w in busy) + self.timeout - time.monotonic())
+                ready = set(mpc.wait([w.conn for w in workers] + [w.proc.sentinel for w in workers], wait_for))
+                out: list[dict] = []
+                dead: list[_Worker] = []
+                for w in workers:
+                    if w.conn in ready:
+                        try:
+                            kind, rec = w.conn.recv()
+                        except (EOFError, OSError):
+                            dead.append(w)
+                            continue
+                        if kind == "ready":
+                            w.ready, startup_deaths = True, 0
+                        else:
+                            out.append(rec)
+                            w.task = None
+                    elif w.proc.sentinel in ready:
+                        dead.append(w)
+                now = time.monotonic()
+                for w in workers:
+                    if w not in dead and w.task and self.timeout and now - w.t0 >= self.timeout:
+                        w.kill()
+                        out.append(timeout_record(w.task, self.timeout))
+                        w.task = None
+                        dead.append(w)
+                for w in dead:
+                    w.kill()
+                    if w.task:
+                        out.append({"path": w.task, "ok": False, "error_class": "WorkerDied",
+                                    "message": f"{w.task}: the worker process died "
+                                               f"({_exit_desc(w.proc.exitcode)}) while extracting it",
+                                    "seconds": time.monotonic() - w.t0})
+                    elif not w.ready:
+                        startup_deaths += 1
+                        if startup_deaths >= 3:
+                            raise ExecutorError(f"extraction workers fail to start "
+                                                f"({_exit_desc(w.proc.exitcode)}); see the error above")
+                if dead:
+                    workers = [w for w in workers if w not in dead]
+                    want = min(self.n, len(pending) + sum(1 for w in workers if w.task))
+                    while len(workers) < want:
+                        workers.append(_Worker(self.ctx, self.fn, self.warm))
+                yield from out
+        finally:
+            for w in workers:
+                if w.task is None and w.proc.is_alive():
+                    with contextlib.suppress(OSError):
+                        w.conn.send(None)
+            for w in workers:
+                if w.task is None:
+                    w.proc.join(timeout=2)
+                w.kill()
+
+
+# ---------------------------------------------------------------------------
+# The Dask executor
+
+def _processing_on(key, dask_scheduler=None):
+    ts = dask_scheduler.tasks.get(key)
+    return ts.processing_on.address if ts is not None and ts.processing_on is not None else None
+
+
+class DaskExecutor:
+    """Extraction on a Dask cluster: the workers run `extract_record` (vanban must
+    be installed there and the paths readable under the same names) and return
+    records; this process stores them. At most one task per worker thread is in
+    flight, so a task's age is its run time; a task over `timeout` becomes a
+    Timeout failure and its worker is restarted when it has a nanny (else the
+    task is abandoned)."""
+
+    def __init__(self, scheduler: str, timeout: float | None = DEFAULT_TIMEOUT,
+                 fn: Callable[[str], dict] = extract_record, connect_timeout: float = 20.0):
+        self.scheduler = scheduler
+        self.timeout = timeout if timeout and timeout > 0 else None
+        self.fn = fn
+        self.connect_timeout = connect_timeout
+        self.client = None
+        self.slots = 0
+
+    def connect(self) -> int:
+        from distributed import Client
+        try:
+            self.client = Client(self.scheduler, timeout=f"{self.connect_timeout}s", set_as_default=False)
+            self.client.wait_for_workers(1, timeout=self.connect_timeout)
+        except (OSError, TimeoutError) as e:
+            self.close()
+            raise ExecutorError(f"cannot use the Dask scheduler at {self.scheduler}: {e}") from e
+        self.slots = max(1, sum(self.client.nthreads().values()))
+        return self.slots
+
+    def close(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
+            self.client = None
+
+    def _restart_worker_of(self, key) -> None:
+        try:
+            addr = self.client.run_on_scheduler(_processing_on, key)
+            if addr:
+                self.client.restart_workers([addr], timeout=30, raise_for_error=False)
+        except Exception:
+            pass   # no nanny: the task is abandoned and its thread finishes when it can
+
+    def run(self, paths: Iterable[str]) -> Iterator[dict]:
+        from distributed import wait as dwait
+
+        if self.client is None:
+            self.connect()
+        pending = deque(paths)
+        running: dict[Any, tuple[str, float]] = {}
+        try:
+            while pending or running:
+                while pending and len(running) < self.slots:
+                    p = pending.popleft()
+                    running[self.client.submit(self.fn, p, pure=False)] = (p, time.monotonic())
+                wait_for = None
+                if self.timeout:
+                    wait_for = max(0.01, min(t for _, t in running.values()) + self.timeout - time.monotonic())
+                try:
+                    done = dwait(list(running), timeout=wait_for, return_when="FIRST_COMPLETED").done
+                except TimeoutError:
+                    done = set()
+                out: list[dict] = []
+                for f in done:
+                    path, t0 = running.pop(f)
+                    if f.status == "finished":
+                        out.append(f.result())
+                    else:
+                        exc = f.exception() if f.status == "error" else None
+                        name = type(exc).__name__ if exc is not None else f.status
+                        cls = "WorkerDied" if name == "KilledWorker" else name
+                        out.append({"path": path, "ok": False, "error_class": cls,
+                                    "message": f"{path}: dask task {f.status}: {name}: {exc}",
+                                    "seconds": time.monotonic() - t0})
+                    f.release()
+                if self.timeout:
+                    now = time.monotonic()
+                    for f, (path, t0) in list(running.items()):
+                        if now - t0 >= self.timeout:
+                            del running[f]
+                            self._restart_worker_of(f.key)
+                            f.cancel()
+                            f.release()
+                            out.append(timeout_record(path, self.timeout))
+                yield from out
+        finally:
+            for f in running:
+                with contextlib.suppress(Exception):
+                    f.cancel()
+
+
+# ---------------------------------------------------------------------------
+# Planning: what to extract, what to skip
+
+@dataclass
+class Todo:
+    path: str
+    size: int | None
+    mtime_ns: int | None
+    label: str            # "new" | "updated" (what success will count as)
+
+
+@dataclass
+class Plan:
+    todo: list[Todo] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)                      # stored and unchanged
+    known_failures: list[tuple[str, str, str]] = field(default_factory=list)   # (path, class, message)
+    touch: list[tuple[str, int]] = field(default_factory=list)            # same content, new mtime
+    unstattable: list[tuple[str, str]] = field(default_factory=list)       # (path, message)
+
+
+def make_plan(files: list[str], known: dict, version: str, force: bool = False,
+              retry_failed: bool = False, failure_messages: dict[str, tuple[str, str]] | None = None) -> Plan:
+    from pipeline.store import sha256_file
+
+    plan = Plan()
+    for path in files:
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            plan.unstattable.append((path, f"{path}: {e.strerror}"))
+            continue
+        size, mtime = st.st_size, st.st_mtime_ns
+        k = known.get(path)
+        if k is None:
+            plan.todo.append(Todo(path, size, mtime, "new"))
+            continue
+        label = "updated" if k.kind == "document" else "new"
+        if force or k.extractor_version != version or (k.kind == "failure" and retry_failed):
+            plan.todo.append(Todo(path, size, mtime, label))
+            continue
+        same = k.size == size and k.mtime_ns == mtime
+        if not same and k.size == size and k.sha256:
+            try:
+                same = sha256_file(path) == k.sha256
+            except OSError:
+                same = False
+            if same:
+                plan.touch.append((path, mtime))
+        if not same:
+            plan.todo.append(Todo(path, size, mtime, label))
+        elif k.kind == "document":
+            plan.skipped.append(path)
+        else:
+            cls, msg = (failure_messages or {}).get(path, (k.error_class or "", ""))
+            plan.known_failures.append((path, cls, msg))
+    return plan
+
+
+# ---------------------------------------------------------------------------
+# Ingest
+
+@dataclass
+class Options:
+    paths: list[str]
+    db: str = "vanban.duckdb"
+    workers: int = 0                   # 0: all cores
+    executor: str = "local"            # local | dask
+    scheduler: str | None = None
+    timeout: float = DEFAULT_TIMEOUT   # 0: no limit
+    wait: bool = False
+    log_json: bool = False
+    progress: bool | None = None       # None: on when stderr is a terminal
+    force: bool = False
+    retry_failed: bool = False
+    prune: bool = False
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    new: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0                    # all failing files, known ones included
+    known_failed: int = 0              # failures not retried (file unchanged)
+    pruned: int = 0
+    seconds: float = 0.0
+    run_id: int | None = None
+    status: str = "running"
+    failures: list[tuple[str, str, str]] = field(default_factory=list)   # (path, class, message)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAILED_FILES if self.failed else EXIT_OK
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"files": self.files, "new": self.new, "updated": self.updated, "skipped": self.skipped,
+                "failed": self.failed, "known_failed": self.known_failed, "pruned": self.pruned,
+                "seconds": round(self.seconds, 3), "run_id": self.run_id, "status": self.status,
+                "exit_code": self.exit_code}
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class _Reporter:
+    """Per-file JSON lines on `out` (with --log-json) and a progress bar on
+    stderr when it is a terminal."""
+
+    def __init__(self, opts: Options, total: int, out: TextIO, err: TextIO):
+        self.out, self.log_json = out, opts.log_json
+        show = opts.progress if opts.progress is not None else err.isatty()
+        self.progress = None
+        if show and total:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+            self.progress = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                     TimeRemainingColumn(), TextColumn("{task.fields[name]}"),
+                                     console=Console(file=err), transient=False)
+            self.task = self.progress.add_task("ingest", total=total, name="")
+            self.progress.start()
+
+    def file(self, **rec: Any) -> None:
+        if self.log_json:
+            self.out.write(json.dumps({"event": "file", **rec}, ensure_ascii=False) + "\n")
+            self.out.flush()
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1, name=os.path.basename(rec["path"])[:40])
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+def ingest(opts: Options, *, fn: Callable[[str], dict] = extract_record, warm: Callable[[], None] | None = warm_up,
+           out: TextIO | None = None, err: TextIO | None = None) -> Summary:
+    """Run one ingest. Raises FileNotFoundError (a PATH is missing), StoreBusy,
+    StoreError, ExecutorError, KeyboardInterrupt; otherwise returns the summary
+    (check `exit_code`). `fn`/`warm` are the worker task and its warm-up."""
+    from pipeline.extract import EXTRACTOR_VERSION
+    from pipeline.store import IngestLock, Store, sha256_file
+    from schemas.models import Extraction
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    t_start = time.monotonic()
+    files = discover(opts.paths)
+    roots = [os.path.abspath(os.fspath(p)) for p in opts.paths]
+    lock = IngestLock(opts.db)
+    lock.acquire(wait=opts.wait, on_wait=lambda pid: print(
+        f"vanban: waiting for the ingest running as pid {pid or '?'} to finish", file=err, flush=True))
+    summary = Summary(files=len(files))
+    store = None
+    reporter = None
+    executor = None
+    try:
+        store = Store(opts.db, retry_seconds=30.0 if opts.wait else 5.0)
+        workers = opts.workers if opts.workers > 0 else default_workers()
+        if opts.executor == "dask":
+            if not opts.scheduler:
+                raise ExecutorError("--executor dask needs --scheduler tcp://HOST:PORT")
+            executor = DaskExecutor(opts.scheduler, opts.timeout, fn=fn)
+        elif opts.executor == "local":
+            executor = LocalPool(workers, opts.timeout, fn=fn, warm=warm)
+        else:
+            raise ExecutorError(f"unknown executor {opts.executor!r} (local or dask)")
+        summary.run_id = run_id = store.start_run(
+            executor=opts.executor, scheduler=opts.scheduler if opts.executor == "dask" else None,
+            workers=workers if opts.executor == "local" else None, extractor_version=EXTRACTOR_VERSION,
+            roots=roots)
+        known = store.known()
+        messages = {p: (c, m) for p, c, m in store.con.execute(
+            "SELECT path, error_class, message FROM failures").fetchall()}
+        plan = make_plan(files, known, EXTRACTOR_VERSION, force=opts.force, retry_failed=opts.retry_failed,
+                         failure_messages=messages)
+
+        if opts.prune:
+            present = set(files)
+            for path in sorted(known):
+                under = any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+                if under and path not in present:
+                    store.remove(path)
+                    summary.pruned += 1
+        for path, mtime in plan.touch:
+            store.touch(path, mtime)
+
+        reporter = _Reporter(opts, len(files), out, err)
+        for path in plan.skipped:
+            summary.skipped += 1
+            reporter.file(path=path, status="skipped", reason="unchanged")
+        for path, cls, msg in plan.known_failures:
+            summary.failed += 1
+            summary.known_failed += 1
+            summary.failures.append((path, cls, msg))
+            reporter.file(path=path, status="failed", known=True, error_class=cls, message=msg)
+
+        def fail(path: str, size, mtime, cls: str, msg: str, seconds=None) -> None:
+            try:
+                sha = sha256_file(path)
+            except OSError:
+                sha = None
+            store.record_failure(path, cls, msg, sha256=sha, size=size, mtime_ns=mtime,
+                                 extractor_version=EXTRACTOR_VERSION, run_id=run_id)
+            summary.failed += 1
+            summary.failures.append((path, cls, msg))
+            reporter.file(path=path, status="failed", error_class=cls, message=msg,
+                          seconds=None if seconds is None else round(seconds, 3))
+
+        for path, msg in plan.unstattable:
+            fail(path, None, None, "OSError", msg)
+
+        todo = {t.path: t for t in plan.todo}
+        if todo:
+            if isinstance(executor, DaskExecutor):
+                executor.connect()
+                store.con.execute("UPDATE runs SET workers = ? WHERE id = ?", [executor.slots, run_id])
+            with contextlib.closing(executor.run(list(todo))) as results:
+                for rec in results:
+                    t = todo[rec["path"]]
+                    if not rec["ok"]:
+                        fail(t.path, t.size, t.mtime_ns, rec["error_class"], rec["message"], rec.get("seconds"))
+                        continue
+                    try:
+                        ex = Extraction.model_validate_json(rec["extraction"])
+                        store.write_extraction(ex, size=t.size, mtime_ns=t.mtime_ns, run_id=run_id)
+                    except Exception as e:
+                        if _fatal_db_error(e):
+                            raise
+                        fail(t.path, t.size, t.mtime_ns, type(e).__name__,
+                             f"{t.path}: could not store the extraction: {type(e).__name__}: {e}")
+                        continue
+                    if t.label == "new":
+                        summary.new += 1
+                    else:
+                        summary.updated += 1
+                    reporter.file(path=t.path, status=t.label, seconds=round(rec.get("seconds") or 0.0, 3),
+                                  sha256=ex.source.sha256, format=ex.source.format,
+                                  items={k: len(getattr(ex, k)) for k in ITEM_KINDS}, warnings=len(ex.warnings))
+        summary.status = "failures" if summary.failed else "ok"
+    except BaseException as e:
+        summary.status = "interrupted" if isinstance(e, KeyboardInterrupt) else "error"
+        raise
+    finally:
+        if reporter is not None:
+            reporter.close()
+        if isinstance(executor, DaskExecutor):
+            executor.close()
+        summary.seconds = time.monotonic() - t_start
+        if store is not None:
+            if summary.run_id is not None:
+                with contextlib.suppress(Exception):
+                    store.finish_run(summary.run_id, summary.status, n_files=summary.files, n_new=summary.new,
+                                     n_updated=summary.updated, n_skipped=summary.skipped,
+                                     n_failed=summary.failed, seconds=summary.seconds)
+            store.close()
+        lock.release()
+    if opts.log_json:
+        out.write(json.dumps({"event": "summary", **summary.as_dict()}, ensure_ascii=False) + "\n")
+        out.flush()
+    return summary
+
+
+def _fatal_db_error(e: BaseException) -> bool:
+    import duckdb
+    return isinstance(e, (duckdb.IOException, duckdb.FatalException, duckdb.InternalException))
+
+
+def format_summary(s: Summary, db: str, executor: str, max_failures: int = 10) -> str:
+    failed = f"{s.failed} failed"
+    if s.known_failed:
+        failed += f" ({s.known_failed} unchanged since they failed, not retried: --retry-failed)"
+    lines = [f"vanban ingest: {s.files} files in {s.seconds:.1f} s: {s.new} new, {s.updated} updated, "
+             f"{s.skipped} skipped, {failed}" + (f"; {s.pruned} pruned" if s.pruned else ""),
+             f"  store {db}, run {s.run_id}, {executor}"]
+    for path, cls, msg in s.failures[:max_failures]:
+        lines.append(f"  failed: {msg if msg.startswith(path) else f'{path}: {msg}'} [{cls}]")
+    if len(s.failures) > max_failures:
+        lines.append(f"  … and {len(s.failures) - max_failures} more: "
+                     f"vanban sql \"SELECT path, error_class, message FROM failures\" --db {db}")
+    return "\n".join(lines)

@@ -1,0 +1,278 @@
+"""`vanban ingest | status | sql | export`: the store commands (see pipeline.store
+and pipeline.batch). `pipeline.cli` calls `register(app)`."""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import decimal
+import json
+import signal
+import sys
+import uuid
+from enum import Enum
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+
+DB_HELP = "The store (a DuckDB file)."
+
+
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class SqlFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+def _err(msg: str) -> None:
+    print(f"vanban: {msg}", file=sys.stderr, flush=True)
+
+
+def _sigterm_to_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+INGEST_HELP = """Extract every document under PATH... and store it in the DuckDB store.
+
+Directories are searched recursively for .txt .pdf .html .htm .docx .doc files.
+A file already stored with the same size and mtime (or the same sha256) and the
+same extractor version is skipped; a changed file replaces its rows. Each
+document is written in one transaction, so a run killed at any moment can simply
+be run again. A file that cannot be read or makes an extractor fail becomes a
+row of the `failures` table and the others go on; it is retried when it
+changes (or with --retry-failed).
+
+Only one ingest writes a store at a time: a second one refuses, naming the
+holder's pid, unless --wait is given.
+
+Exit codes: 0 every file is stored; 3 some files failed (see the summary and
+the failures table); 4 the store is busy (another ingest, without --wait);
+2 bad usage or a missing PATH; 130 interrupted (SIGINT/SIGTERM); 1 any other
+fatal error (store cannot be opened or upgraded, Dask scheduler unreachable).
+"""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(help=INGEST_HELP)
+    def ingest(
+        paths: List[Path] = typer.Argument(..., help="Files or directories to ingest.", show_default=False),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+        workers: int = typer.Option(0, "--workers", "-j", min=0,
+                                    help="Local worker processes (0: one per available core)."),
+        executor: Executor = typer.Option(Executor.local, "--executor",
+                                          help="Where extraction runs: a local process pool, or a Dask cluster."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:8786",
+                                                help="Dask scheduler address (with --executor dask). The workers "
+                                                     "need vanban installed and the files at the same paths."),
+        timeout: float = typer.Option(120.0, "--timeout", min=0, metavar="SECONDS",
+                                      help="Per-file time limit; a file over it is abandoned (its worker killed) "
+                                           "and recorded as failed. 0: no limit."),
+        wait: bool = typer.Option(False, "--wait", help="Wait for another ingest on the same store to finish "
+                                                        "instead of refusing."),
+        log_json: bool = typer.Option(False, "--log-json", help="Print one JSON line per file on stdout, then a "
+                                                                "summary line."),
+        progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+                                                help="Progress bar on stderr [default: on when stderr is a "
+                                                     "terminal]."),
+        force: bool = typer.Option(False, "--force", help="Re-extract every file, changed or not."),
+        retry_failed: bool = typer.Option(False, "--retry-failed",
+                                          help="Retry files that failed before even if they have not changed."),
+        prune: bool = typer.Option(False, "--prune", help="Forget stored files under PATH... that no longer "
+                                                          "exist."),
+    ) -> None:
+        from pipeline.batch import (EXIT_BUSY, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ExecutorError, Options,
+                                    format_summary, ingest as run_ingest)
+        from pipeline.store import StoreBusy, StoreError
+
+        opts = Options(paths=[str(p) for p in paths], db=str(db), workers=workers, executor=executor.value,
+                       scheduler=scheduler, timeout=timeout, wait=wait, log_json=log_json, progress=progress,
+                       force=force, retry_failed=retry_failed, prune=prune)
+        if executor is Executor.dask and not scheduler:
+            _err("--executor dask needs --scheduler tcp://HOST:PORT")
+            raise typer.Exit(EXIT_USAGE)
+        old = signal.signal(signal.SIGTERM, _sigterm_to_interrupt)
+        try:
+            summary = run_ingest(opts)
+        except FileNotFoundError as e:
+            _err(str(e))
+            raise typer.Exit(EXIT_USAGE)
+        except StoreBusy as e:
+            _err(str(e))
+            raise typer.Exit(EXIT_BUSY)
+        except (StoreError, ExecutorError) as e:
+            _err(str(e))
+            raise typer.Exit(EXIT_FATAL)
+        except KeyboardInterrupt:
+            _err("interrupted; documents stored so far are kept, run again to continue")
+            raise typer.Exit(EXIT_INTERRUPTED)
+        finally:
+            signal.signal(signal.SIGTERM, old)
+        label = f"dask {scheduler}" if executor is Executor.dask else \
+            f"local pool of {workers or 'all'} workers"
+        print(format_summary(summary, str(db), label), file=sys.stderr, flush=True)
+        raise typer.Exit(summary.exit_code)
+
+    @app.command()
+    def status(
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+        runs: int = typer.Option(5, "--runs", min=0, help="How many recent runs to show."),
+        json_out: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
+    ) -> None:
+        """What the store holds: rows per table, documents per format and extractor
+        version, failures, and the last runs. Exit code 1 when there is no store,
+        4 when an ingest holds it."""
+        from pipeline.store import Store, StoreBusy, StoreError
+
+        try:
+            with Store(db, read_only=True, retry_seconds=2.0) as st:
+                rep = st.status(last_runs=runs)
+        except StoreBusy as e:
+            _err(str(e))
+            raise typer.Exit(4)
+        except StoreError as e:
+            _err(str(e))
+            raise typer.Exit(1)
+        if json_out:
+            print(json.dumps(rep, ensure_ascii=False, default=_jsonable))
+            return
+        _print_status(rep)
+
+    @app.command()
+    def sql(
+        query: str = typer.Argument(..., help="One read-only statement: SELECT, WITH … SELECT, DESCRIBE, SHOW, "
+                                              "EXPLAIN, PRAGMA."),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+        fmt: SqlFormat = typer.Option(SqlFormat.table, "--format", "-f", help="Output format. json: an array of "
+                                                                             "objects."),
+        max_width: int = typer.Option(60, "--max-width", min=0, help="Cut table cells to this many characters "
+                                                                     "(0: never)."),
+    ) -> None:
+        """Run one read-only SQL query on the store. The store is opened read-only
+        with file access disabled: statements that write (INSERT, UPDATE, CREATE,
+        COPY, ATTACH …) are refused. Tables: documents, citations,
+        citation_mentions, cited_documents, dates, commemorations, targets,
+        signatories, failures, runs, migrations. Exit code 1 on a refused or failed
+        query, 4 when an ingest holds the store."""
+        from pipeline.store import StoreBusy, StoreError, query as run_query
+
+        try:
+            cols, rows = run_query(db, query)
+        except StoreBusy as e:
+            _err(str(e))
+            raise typer.Exit(4)
+        except StoreError as e:
+            _err(str(e))
+            raise typer.Exit(1)
+        out = sys.stdout
+        if fmt is SqlFormat.csv:
+            w = csv.writer(out, lineterminator="\n")
+            w.writerow(cols)
+            for r in rows:
+                w.writerow(["" if v is None else _cell(v) for v in r])
+        elif fmt is SqlFormat.json:
+            json.dump([dict(zip(cols, r)) for r in rows], out, ensure_ascii=False, default=_jsonable)
+            out.write("\n")
+        else:
+            _print_table(cols, rows, max_width)
+
+    @app.command()
+    def export(
+        out_dir: Path = typer.Argument(..., help="Directory to write TABLE.parquet or TABLE.csv files into."),
+        fmt: ExportFormat = typer.Option(ExportFormat.parquet, "--format", "-f", help="File format."),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+    ) -> None:
+        """Write every table of the store to OUT_DIR, one file per table, rows in
+        key order (CSV with a header row; list columns as [a, b])."""
+        from pipeline.store import StoreBusy, StoreError, export as run_export
+
+        try:
+            files = run_export(db, out_dir, fmt.value)
+        except StoreBusy as e:
+            _err(str(e))
+            raise typer.Exit(4)
+        except StoreError as e:
+            _err(str(e))
+            raise typer.Exit(1)
+        for f in files:
+            print(f)
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    if isinstance(v, uuid.UUID):
+        return str(v)
+    if isinstance(v, (bytes, bytearray)):
+        return v.hex()
+    if isinstance(v, _dt.timedelta):
+        return v.total_seconds()
+    return str(v)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False, default=_jsonable)
+    if isinstance(v, (_dt.datetime, _dt.date)):
+        return v.isoformat(sep=" ") if isinstance(v, _dt.datetime) else v.isoformat()
+    return str(v)
+
+
+def _print_table(cols: list[str], rows: list[tuple], max_width: int) -> None:
+    def cut(s: str) -> str:
+        s = s.replace("\n", " ")
+        return s if not max_width or len(s) <= max_width else s[:max_width - 1] + "…"
+
+    cells = [[cut(_cell(v)) for v in r] for r in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
+    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()
+    out = sys.stdout
+    if cols:
+        out.write(line(cols) + "\n")
+        out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in cells:
+        out.write(line(r) + "\n")
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+
+
+def _print_status(rep: dict) -> None:
+    p = print
+    size = rep.get("bytes")
+    p(f"store        {rep['db']}" + (f"  ({size / 1e6:.1f} MB)" if size else ""))
+    p(f"schema       {', '.join(rep['migrations']) or '(none)'}")
+    if rep["pending_migrations"]:
+        p(f"             pending: {', '.join(rep['pending_migrations'])} (applied by the next ingest)")
+    if rep.get("ingest_running"):
+        p(f"ingest       running now (pid {rep['ingest_running']})")
+    p("rows         " + ", ".join(f"{t} {n}" for t, n in rep["counts"].items()))
+    if rep.get("by_format"):
+        p("formats      " + ", ".join(f"{k} {v}" for k, v in rep["by_format"].items()))
+    if rep.get("extractor_versions"):
+        p("extractor    " + ", ".join(f"{k}: {v} documents" for k, v in rep["extractor_versions"].items()))
+    if rep.get("failures_by_class"):
+        p("failures     " + ", ".join(f"{k} {v}" for k, v in rep["failures_by_class"].items()))
+        for f in rep.get("recent_failures", []):
+            p(f"             {f['message'] if f['message'].startswith(f['path']) else f['path'] + ': ' + f['message']}")
+    if rep.get("runs"):
+        p("last runs")
+        for r in rep["runs"]:
+            secs = f"{r['seconds']:.1f} s" if r.get("seconds") is not None else "-"
+            counts = (f"{r['n_files']} files: {r['n_new']} new, {r['n_updated']} updated, {r['n_skipped']} skipped, "
+                      f"{r['n_failed']} failed" if r.get("n_files") is not None else "no counts")
+            p(f"  #{r['id']:<4} {r['started_at'][:19]}  {r['status']:<11} {r['executor']:<5} {secs:>8}  {counts}")

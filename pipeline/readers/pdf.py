@@ -1,0 +1,718 @@
+"""PDF: text layer through pypdfium2, column-aware line building, OCR for scans.
+
+How a page is read:
+1. The characters of the text layer come from pypdfium2 with their boxes.
+   Annotations that draw text (digital-signature stamps are form widgets) are
+   flattened first so their text is in the layer.
+2. Characters are grouped into lines by vertical overlap (a footnote mark,
+   raised and small, stays on its line), sorted left to right, and a glyph drawn
+   twice at nearly the same spot (fake bold) is kept once. A line is cut into
+   segments where there is a wide gap.
+3. Official documents print the header (issuing body | national motto, number
+   | place and date) and the signature block (recipients | signer) as two
+   columns. Where consecutive lines all split at one gutter and the block looks
+   like a header or signature block, the left column is written out first and
+   then the right one, so no line mixes the two.
+4. A page whose text layer is missing, only a signature stamp, or garbled
+   (few tokens are Vietnamese syllables) and that carries an image is rendered
+   at 300 dpi and OCR'd with tesseract (`-l vie`). The OCR words go through
+   the same line and column building. Pages run in a small thread pool; a
+   time budget bounds the whole document.
+
+Environment: VANBAN_OCR=0 disables OCR; VANBAN_OCR_TIMEOUT (s, default 300)
+bounds OCR per document; VANBAN_MAX_PAGES (default 500); VANBAN_MAX_PAGE_PIXELS
+(default 40 million) caps the rendered size of one page.
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import re
+import time
+import unicodedata
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipeline.readers import ocr
+from pipeline.readers.base import PageSpan, RawDocument, ReadError
+
+MAX_CHARS_PER_PAGE = 200_000
+MAX_IMAGE_PIXELS = 250_000_000      # an embedded image bigger than this is not decoded
+OCR_DPI = ocr.DPI
+
+# --- configuration -------------------------------------------------------------------
+
+
+def _env_num(name: str, default: float, lo: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        val = float(raw)
+    except ValueError:
+        return default
+    return val if val >= lo else default
+
+
+def _settings() -> dict:
+    return {
+        "max_pages": int(_env_num("VANBAN_MAX_PAGES", 500, 1)),
+        "ocr": os.environ.get("VANBAN_OCR", "1").strip().lower() not in {"0", "false", "no", "off"},
+        "ocr_timeout": _env_num("VANBAN_OCR_TIMEOUT", 300.0, 1),
+        "max_page_pixels": int(_env_num("VANBAN_MAX_PAGE_PIXELS", 40_000_000, 1_000_000)),
+        "workers": max(1, min(2, os.cpu_count() or 1)),
+    }
+
+
+# --- Vietnamese syllables: is a text layer usable? ---------------------------------------
+
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
+    r"[aăâeêioôơuưy]{1,3}(?:ch|nh|ng|[cmnpt])?$")
+_STRIP = ".,;:!?()[]{}\"'“”‘’«»-–—/…*•·"
+
+
+def is_syllable(token: str) -> bool:
+    """True if `token` (one word, any case, with tone marks) is a well-formed Vietnamese syllable."""
+    t = unicodedata.normalize("NFD", token.lower()).translate(_TONE_MARKS)
+    return bool(_SYLLABLE.match(unicodedata.normalize("NFC", t)))
+
+
+def syllable_stats(text: str) -> tuple[int, int]:
+    """(valid syllables, word tokens judged). Numbers and short all-caps abbreviations are not judged."""
+    valid = judged = 0
+    for tok in text.split():
+        tok = tok.strip(_STRIP)
+        if not tok or any(c.isdigit() for c in tok):
+            continue
+        if tok.isalpha() and is_syllable(tok):
+            valid += 1
+            judged += 1
+        elif tok.isalpha() and tok.isupper() and len(tok) <= 6:
+            continue                       # UBND, HĐND, CCHC, PCI ...
+        else:
+            judged += 1
+    return valid, judged
+
+
+# A digital-signature stamp: "Người ký: ... Email: ... Cơ quan: ... Thời gian ký: 24.07.2019 16:08:57 +07:00"
+_STAMP_BLOCK = re.compile(
+    r"(?:Người\s*ký|Ký\s*bởi|Signed\s*by)\s*:.{0,400}?Thời\s*gian\s*ký\s*:?\s*[\d./:\- ]*\d(?:\s*[+-]\d\d:?\d\d)?",
+    re.S | re.I)
+_STAMP_LINE = re.compile(r"^\s*(?:Người\s*ký|Ký\s*bởi|Email|Cơ\s*quan|Thời\s*gian\s*ký|Signed\s*by|Signature\s*valid)\b.*$",
+                         re.M | re.I)
+MIN_BODY_SYLLABLES = 15
+
+
+def body_text(text: str) -> str:
+    """The page text without digital-signature stamp text."""
+    return _STAMP_LINE.sub("", _STAMP_BLOCK.sub(" ", text))
+
+
+# --- line building -------------------------------------------------------------------
+# An item is a list [text, x0, y0, x1, y1, space_after, seq]: a glyph (text layer) or a
+# word (OCR), with a box in PDF points (y grows upwards) and its position in the content
+# stream (seq; -1 for OCR words, where every pair of words is separated by a space).
+
+_T, _X0, _Y0, _X1, _Y1, _SP, _SEQ = range(7)
+
+_HEADER_RE = re.compile(
+    r"C[ỘÔO]NG\s*H[ÒOÓ]A|Độc\s*lập|Hạnh\s*phúc|^\s*S[ốô]\s*[:.]|ĐẢNG\s*C[ỘO]NG\s*S[ẢA]N|ngày\b.{0,40}tháng|V/v",
+    re.M | re.I)
+_SIG_RE = re.compile(
+    r"(?i:N[ơo]i\s*nh[ậa]n)|\b(?:KT|TM|TL|TUQ|Q)\s*\.|CH[ỦU]\s*T[ỊI]CH|GI[ÁA]M\s*Đ[ỐO]C|TR[ƯU][ỞƠO]NG|CHÁNH|"
+    r"BÍ\s*THƯ|ĐẠI\s*DIỆN|(?i:Người\s*ký)", re.M)
+
+
+@dataclass
+class _Line:
+    top: float
+    bot: float
+    h: float
+    items: list
+    segs: list = field(default_factory=list)   # [x0, x1, text]
+
+
+def _group_lines(items: list, words: bool = False) -> list[_Line]:
+    """Group items into lines by vertical overlap; lines top to bottom.
+
+    Glyph boxes of one font are all as tall, so the tallest glyph sets a line's band
+    (a raised footnote mark joins it). OCR word boxes vary (a seal or a blot can make
+    a tall "word"), so there the band is the running mean of the words' boxes.
+    """
+    lines: list[_Line] = []
+    for it in sorted(items, key=lambda t: -(t[_Y0] + t[_Y1])):
+        top, bot = it[_Y1], it[_Y0]
+        h = max(top - bot, 0.5)
+        best = None
+        best_ov = 0.0
+        for ln in lines[-4:]:
+            ov = min(top, ln.top) - max(bot, ln.bot)
+            if ov > 0.5 * min(h, ln.h) and ov > best_ov:
+                best, best_ov = ln, ov
+        if best is None:
+            lines.append(_Line(top, bot, h, [it]))
+        elif words:
+            best.items.append(it)
+            n = len(best.items)
+            best.top += (top - best.top) / n
+            best.bot += (bot - best.bot) / n
+            best.h = max(best.top - best.bot, 0.5)
+        else:
+            best.items.append(it)
+            if h > best.h:                      # the tallest glyph sets the line's band
+                best.top, best.bot, best.h = top, bot, h
+    lines.sort(key=lambda ln: -ln.top)
+    return lines
+
+
+def _segment(ln: _Line, words: bool) -> None:
+    """Sort a line's items left to right, drop fake-bold doubles, cut at wide gaps."""
+    its = sorted(ln.items, key=lambda t: t[_X0])
+    h = ln.h
+    seg_gap = 2.0 * h if not words else 1.6 * h
+    jump_gap = 0.8 * h                 # smaller gap is enough where the content stream jumps
+    space_gap = 0.15 * h
+    segs: list = []
+    cur: list[str] = []
+    sx0 = sx1 = 0.0
+    prev = None
+    for it in its:
+        if prev is not None and not words and it[_T] == prev[_T] and abs(it[_X0] - prev[_X0]) < 0.3 * h \
+                and abs(it[_Y0] - prev[_Y0]) < 0.3 * h:
+            prev[_SP] = prev[_SP] or it[_SP]          # the same glyph drawn twice: fake bold
+            continue
+        if prev is None:
+            cur = [it[_T]]
+            sx0, sx1 = it[_X0], it[_X1]
+        else:
+            gap = it[_X0] - sx1
+            stream_jump = not words and not (0 < it[_SEQ] - prev[_SEQ] <= 3)
+            if gap > seg_gap or (stream_jump and gap > jump_gap):
+                segs.append([sx0, sx1, "".join(cur)])
+                cur = [it[_T]]
+                sx0, sx1 = it[_X0], it[_X1]
+            else:
+                if words or prev[_SP] or gap > space_gap:
+                    cur.append(" ")
+                cur.append(it[_T])
+                sx1 = max(sx1, it[_X1])
+        prev = it
+    if cur:
+        segs.append([sx0, sx1, "".join(cur)])
+    for s in segs:
+        s[2] = re.sub(r"\s+", " ", s[2]).strip()
+    ln.segs = [s for s in segs if s[2]]
+
+
+def _seed(lines: list[_Line], i: int) -> tuple[int, int, float, float] | None:
+    """A two-column start at line i: a line split by a wide gap, or two lines side by side
+    (one wholly left of the other), as when the columns' baselines do not line up."""
+    ln = lines[i]
+    if len(ln.segs) >= 2:
+        gaps = [(ln.segs[k + 1][0] - ln.segs[k][1], k) for k in range(len(ln.segs) - 1)]
+        _, k = max(gaps)
+        return i, i, max(s[1] for s in ln.segs[: k + 1]), min(s[0] for s in ln.segs[k + 1:])
+    if i + 1 < len(lines) and len(lines[i + 1].segs) == 1:
+        nx = lines[i + 1]
+        h = max(ln.h, nx.h)
+        if ln.bot - nx.top > 1.0 * h:
+            return None
+        a, b = ln.segs[0], nx.segs[0]
+        if b[0] - a[1] >= h:
+            return i, i + 1, a[1], b[0]
+        if a[0] - b[1] >= h:
+            return i, i + 1, b[1], a[0]
+    return None
+
+
+def _grow_zone(lines: list[_Line], used: list[bool], seed: tuple[int, int, float, float]
+               ) -> tuple[int, int, float, float]:
+    """Largest run of lines around a seed that all stay clear of one vertical gutter."""
+    lo, hi, left_edge, right_edge = seed
+    h = max(ln.h for ln in lines[lo: hi + 1])
+    min_gutter = 0.6 * h
+
+    def fits(ln: _Line, le: float, re_: float) -> tuple[float, float] | None:
+        mid = (le + re_) / 2
+        for s in ln.segs:
+            if (s[0] + s[1]) / 2 < mid:
+                le = max(le, s[1])
+            else:
+                re_ = min(re_, s[0])
+        return (le, re_) if re_ - le >= min_gutter else None
+
+    j = hi + 1
+    while j < len(lines) and not used[j]:
+        if lines[j - 1].bot - lines[j].top > 2.0 * max(h, lines[j].h):
+            break
+        r = fits(lines[j], left_edge, right_edge)
+        if r is None:
+            break
+        left_edge, right_edge = r
+        hi = j
+        j += 1
+    j = lo - 1
+    while j >= 0 and not used[j]:
+        if lines[j].bot - lines[j + 1].top > 2.0 * max(h, lines[j].h):
+            break
+        r = fits(lines[j], left_edge, right_edge)
+        if r is None:
+            break
+        left_edge, right_edge = r
+        lo = j
+        j -= 1
+    return lo, hi, left_edge, right_edge
+
+
+def layout_lines(items: list, words: bool = False) -> list[str]:
+    """Text lines of one page in reading order, two-column blocks column by column."""
+    if not items:
+        return []
+    lines = _group_lines(items, words)
+    for ln in lines:
+        _segment(ln, words)
+    lines = [ln for ln in lines if ln.segs]
+    if words:       # OCR noise from seals and signatures: lines with hardly a letter
+        lines = [ln for ln in lines if sum(c.isalnum() for s in ln.segs for c in s[2]) >= 2]
+    used = [False] * len(lines)
+    zones: dict[int, tuple[int, list[str]]] = {}      # first line -> (last line, output lines)
+    for i, ln in enumerate(lines):
+        if used[i]:
+            continue
+        seed = _seed(lines, i)
+        if seed is None or any(used[seed[0]: seed[1] + 1]):
+            continue
+        lo, hi, le, re_ = _grow_zone(lines, used, seed)
+        block = lines[lo: hi + 1]
+        text = "\n".join(" ".join(s[2] for s in b.segs) for b in block)
+        if not (_HEADER_RE.search(text) or _SIG_RE.search(text)):
+            continue
+        mid = (le + re_) / 2
+        left: list[str] = []
+        right: list[str] = []
+        for b in block:
+            ls = [s[2] for s in b.segs if (s[0] + s[1]) / 2 < mid]
+            rs = [s[2] for s in b.segs if (s[0] + s[1]) / 2 >= mid]
+            if ls:
+                left.append("\t".join(ls))
+            if rs:
+                right.append("\t".join(rs))
+        for j in range(lo, hi + 1):
+            used[j] = True
+        zones[lo] = (hi, left + right)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if i in zones:
+            hi, block_lines = zones[i]
+            out.extend(block_lines)
+            i = hi + 1
+            continue
+        out.append("\t".join(s[2] for s in lines[i].segs))
+        i += 1
+    return out
+
+
+# --- text layer ------------------------------------------------------------------------
+
+_SPACES = {0x20, 0xA0, 0x09, 0x2002, 0x2003, 0x2009, 0x202F, 0x3000}
+_BREAKS = {0x0A, 0x0D}
+
+
+def _char_items(textpage, warnings: list[str], pno: int) -> tuple[list, list[str]]:
+    """Glyph items of a text page, plus the text of rotated glyphs (margin stamps, vertical notes)."""
+    tp = textpage.raw
+    n = pdfium_c.FPDFText_CountChars(tp)
+    if n > MAX_CHARS_PER_PAGE:
+        warnings.append(f"page {pno}: {n} characters in the text layer, only the first {MAX_CHARS_PER_PAGE} read")
+        n = MAX_CHARS_PER_PAGE
+    get_u = pdfium_c.FPDFText_GetUnicode
+    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    get_angle = pdfium_c.FPDFText_GetCharAngle
+    rect = pdfium_c.FS_RECTF()
+    prect = ctypes.byref(rect)
+    combining = unicodedata.combining
+    items: list = []
+    rotated: list[str] = []
+    last = None
+    last_rot = False
+    for i in range(n):
+        u = get_u(tp, i)
+        if u in _SPACES:
+            if last_rot:
+                rotated.append(" ")
+            elif last is not None:
+                last[_SP] = True
+            continue
+        if u in _BREAKS:
+            continue
+        if u == 0xFFFE or u == 0x02:             # pdfium's mark for a hyphen at a line end
+            u = 0x2D
+        if u < 0x20 or 0xD800 <= u <= 0xDFFF or u in (0xFFFF, 0xFFFD) or u > 0x10FFFF:
+            continue
+        ch = chr(u)
+        if u >= 0x300 and combining(ch):
+            if last_rot and rotated:
+                rotated[-1] += ch
+            elif last is not None:
+                last[_T] += ch
+            continue
+        a = get_angle(tp, i)
+        if a > 0.05 and abs(a - 2 * math.pi) > 0.05 and _is_rotated(tp, i):
+            if not last_rot and rotated:
+                rotated.append("\n")
+            rotated.append(ch)
+            last_rot = True
+            continue
+        last_rot = False
+        get_box(tp, i, prect)
+        it = [ch, rect.left, rect.bottom, rect.right, rect.top, False, i]
+        items.append(it)
+        last = it
+    rot_lines = [re.sub(r"[ \t]+", " ", s).strip() for s in "".join(rotated).split("\n")]
+    return items, [s for s in rot_lines if s]
+
+
+def _is_rotated(tp, i: int) -> bool:
+    """The glyph's baseline is not horizontal (a skewed italic is not rotated)."""
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFText_GetMatrix(tp, i, ctypes.byref(m)):
+        return False
+    return not (m.a > 0 and abs(m.b) <= 0.2 * m.a)
+
+
+_FLATTEN_SKIP = {pdfium_c.FPDF_ANNOT_LINK, pdfium_c.FPDF_ANNOT_POPUP}
+
+
+def _needs_flatten(page) -> bool:
+    n = pdfium_c.FPDFPage_GetAnnotCount(page.raw)
+    for k in range(min(n, 200)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, k)
+        if not annot:
+            continue
+        sub = pdfium_c.FPDFAnnot_GetSubtype(annot)
+        pdfium_c.FPDFPage_CloseAnnot(annot)
+        if sub not in _FLATTEN_SKIP:
+            return True
+    return False
+
+
+def _image_info(page) -> tuple[float, int]:
+    """(share of the page covered by the largest image, pixels of the largest embedded image)."""
+    pw, ph = page.get_size()
+    area = max(pw * ph, 1.0)
+    best_cover = 0.0
+    max_px = 0
+    w = ctypes.c_uint()
+    h = ctypes.c_uint()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        try:
+            x0, y0, x1, y1 = obj.get_bounds()
+            best_cover = max(best_cover, max(0.0, x1 - x0) * max(0.0, y1 - y0) / area)
+        except Exception:
+            pass
+        if pdfium_c.FPDFImageObj_GetImagePixelSize(obj.raw, ctypes.byref(w), ctypes.byref(h)):
+            max_px = max(max_px, w.value * h.value)
+    return min(best_cover, 1.0), max_px
+
+
+@dataclass
+class _Page:
+    number: int
+    text: str = ""
+    garbled: bool = False
+    usable: bool = True
+    ocr: bool = False
+    ocr_text: str | None = None
+    cover: float = 0.0
+    image_px: int = 0
+
+
+def _read_text_layer(pdf, i: int, warnings: list[str]) -> _Page:
+    pg = _Page(i + 1)
+    page = pdf[i]
+    try:
+        if _needs_flatten(page):
+            if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS:
+                page.close()
+                page = pdf[i]
+        textpage = page.get_textpage()
+        try:
+            items, rotated = _char_items(textpage, warnings, i + 1)
+            if items and len(rotated) * 4 > len(items):     # a rotated page: pdfium's own order
+                text = textpage.get_text_range()
+                lines = [ln.strip() for ln in text.replace("\r", "").split("\n")]
+            else:
+                lines = layout_lines(items) + rotated
+        finally:
+            textpage.close()
+        pg.text = "\n".join(ln for ln in lines if ln)
+        body = body_text(pg.text)
+        valid, judged = syllable_stats(body)
+        pg.garbled = judged >= 20 and valid < 0.5 * judged
+        pg.usable = valid >= MIN_BODY_SYLLABLES and not pg.garbled
+        if not pg.usable:
+            pg.cover, pg.image_px = _image_info(page)
+            # A scan, a garbled layer over an image, or a layer of glyphs without Unicode.
+            pg.ocr = pg.cover >= 0.2 or (pg.garbled and valid < 0.2 * judged)
+    finally:
+        page.close()
+    return pg
+
+
+# --- OCR -------------------------------------------------------------------------------
+
+_OCR_MIN_CONF = 25.0
+_OCR_SURE_CONF = 75.0
+_ONE_LETTER_WORDS = set("ởàạyoaeêôơưu")
+
+
+def _keep_word(word: str, conf: float) -> bool:
+    """Is an OCR word text, or noise from a seal, a signature or a blot?"""
+    if conf < _OCR_MIN_CONF:
+        return False
+    core = word.strip(_STRIP)
+    if not any(c.isalnum() for c in word):
+        return conf >= 90 and bool(word.strip("`'\"|~^_"))       # a lone dash or bullet
+    if len(core) == 1 and core.isalpha() and core.lower() not in _ONE_LETTER_WORDS \
+            and not word.endswith((")", ".")):
+        return False                                     # "x", "ì" (a list mark "a)" stays)
+    if conf >= _OCR_SURE_CONF:
+        return True
+    if any(c.isdigit() for c in core):
+        return len(core) >= 2
+    return core.isalpha() and (is_syllable(core) or core.isupper() and len(core) >= 2) and len(core) >= 2
+
+
+def _ocr_items(tsv: str, scale: float, page_h: float) -> list:
+    """Word items (PDF points) from tesseract TSV output; drops low-confidence noise."""
+    items: list = []
+    k = 1.0 / scale
+    for row in tsv.splitlines()[1:]:
+        f = row.split("\t")
+        if len(f) < 12 or f[0] != "5":
+            continue
+        word = f[11].strip()
+        if not word:
+            continue
+        try:
+            left, top, width, height = (int(v) for v in f[6:10])
+            conf = float(f[10])
+        except ValueError:
+            continue
+        if not _keep_word(word, conf):
+            continue
+        x0 = left * k
+        x1 = (left + width) * k
+        y1 = page_h - top * k
+        y0 = page_h - (top + height) * k
+        items.append([word, x0, y0, x1, y1, True, -1])
+    return items
+
+
+def _render(pdf, i: int, max_pixels: int, warnings: list[str]) -> tuple[bytes, float, float] | None:
+    """Grayscale PGM of page i at 300 dpi (less for giant pages); (image, scale, page height)."""
+    page = pdf[i]
+    try:
+        pw, ph = page.get_size()
+        rot = page.get_rotation()
+        if rot in (90, 270):
+            pw, ph = ph, pw
+        scale = OCR_DPI / 72.0
+        if pw * ph * scale * scale > max_pixels:
+            scale = math.sqrt(max_pixels / max(pw * ph, 1.0))
+            warnings.append(f"page {i + 1}: page is {pw:.0f}x{ph:.0f} pt, rendered at "
+                            f"{scale * 72:.0f} dpi to stay under {max_pixels} pixels")
+        if scale * max(pw, ph) < 1 or scale * min(pw, ph) < 1:
+            return None
+        # Annotations are left out: a signature stamp's text is already in the text layer
+        # (the reader keeps it), and OCR of a stamp drawn over the signature block is noise.
+        bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False, draw_annots=False)
+        try:
+            image = ocr.pgm_bytes(bitmap.width, bitmap.height, bitmap.stride, bitmap.buffer)
+        finally:
+            bitmap.close()
+        return image, scale, ph
+    finally:
+        page.close()
+
+
+def _ranges(pages: list[int]) -> str:
+    out: list[str] = []
+    for p in sorted(pages):
+        if out and out[-1][1] == p - 1:
+            out[-1][1] = p
+        else:
+            out.append([p, p])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in out)
+
+
+def _run_ocr(path: Path, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
+    """OCR the pages in a thread pool. Rendering stays in this thread (pdfium is not
+    thread-safe) and uses a fresh copy of the document: the reader's copy has its
+    annotations flattened into the pages."""
+    pdf = _open(path)
+    try:
+        _ocr_loop(pdf, pages, cfg, warnings)
+    finally:
+        pdf.close()
+
+
+def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
+    deadline = time.monotonic() + cfg["ocr_timeout"]
+    running: dict[Future, tuple[_Page, float, float]] = {}
+    failed: dict[str, list[int]] = {}
+
+    def collect(done) -> None:
+        for fut in done:
+            pg, scale, ph = running.pop(fut)
+            try:
+                tsv = fut.result()
+            except ocr.OcrTimeout:
+                failed.setdefault("OCR time budget ran out", []).append(pg.number)
+                continue
+            except ocr.OcrError as e:
+                failed.setdefault(str(e), []).append(pg.number)
+                continue
+            pg.ocr_text = "\n".join(layout_lines(_ocr_items(tsv, scale, ph), words=True))
+
+    with ThreadPoolExecutor(max_workers=cfg["workers"]) as pool:
+        for pg in pages:
+            while len(running) >= cfg["workers"]:
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                collect(done)
+            left = deadline - time.monotonic()
+            if left <= 1:
+                failed.setdefault("OCR time budget ran out", []).append(pg.number)
+                continue
+            if pg.image_px > MAX_IMAGE_PIXELS:
+                failed.setdefault(f"embedded image too large to render ({pg.image_px} pixels)", []).append(pg.number)
+                continue
+            try:
+                rendered = _render(pdf, pg.number - 1, cfg["max_page_pixels"], warnings)
+            except Exception as e:  # noqa: BLE001 - a page pdfium cannot render
+                failed.setdefault(f"page could not be rendered ({e})", []).append(pg.number)
+                continue
+            if rendered is None:
+                continue
+            image, scale, ph = rendered
+            fut = pool.submit(ocr.ocr_image, image, timeout=left, tsv=True)
+            running[fut] = (pg, scale, ph)
+        while running:
+            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            collect(done)
+    for problem, nums in failed.items():
+        warnings.append(f"pages {_ranges(nums)}: no OCR text ({problem}, VANBAN_OCR_TIMEOUT="
+                        f"{cfg['ocr_timeout']:.0f} s)" if "budget" in problem else
+                        f"pages {_ranges(nums)}: no OCR text ({problem})")
+
+
+# --- the reader ------------------------------------------------------------------------
+
+
+def _check_file(p: Path) -> None:
+    try:
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
+    except OSError as e:
+        raise ReadError(p, f"cannot read file ({e.strerror or e})") from None
+    if size == 0:
+        raise ReadError(p, "empty file")
+    if b"%PDF-" not in head:
+        raise ReadError(p, "not a PDF (no %PDF- header)")
+    if b"%%EOF" not in tail:
+        raise ReadError(p, "truncated PDF (no %%EOF end marker: the file is incomplete)")
+
+
+def _open(p: Path):
+    try:
+        return pdfium.PdfDocument(str(p))
+    except pdfium.PdfiumError as e:
+        code = getattr(e, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReadError(p, "encrypted PDF (password required)") from None
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReadError(p, "encrypted PDF (unsupported security handler)") from None
+        if code == pdfium_c.FPDF_ERR_FORMAT:
+            raise ReadError(p, "corrupt PDF (the file structure cannot be parsed)") from None
+        if code == pdfium_c.FPDF_ERR_FILE:
+            raise ReadError(p, "cannot open file") from None
+        raise ReadError(p, f"unreadable PDF ({e})") from None
+
+
+def read_pdf(path: str | Path) -> RawDocument:
+    p = Path(path)
+    cfg = _settings()
+    _check_file(p)
+    warnings: list[str] = []
+    pdf = _open(p)
+    try:
+        try:
+            n = len(pdf)
+        except Exception as e:  # noqa: BLE001
+            raise ReadError(p, f"corrupt PDF (page tree unreadable: {e})") from None
+        if n == 0:
+            raise ReadError(p, "PDF has no pages")
+        if n > cfg["max_pages"]:
+            raise ReadError(p, f"too many pages ({n}; the limit is {cfg['max_pages']}, set VANBAN_MAX_PAGES)")
+        pages: list[_Page] = []
+        bad: list[int] = []
+        for i in range(n):
+            try:
+                pages.append(_read_text_layer(pdf, i, warnings))
+            except Exception:  # noqa: BLE001 - one broken page must not lose the document
+                bad.append(i + 1)
+                pages.append(_Page(i + 1, usable=False))
+        if bad:
+            warnings.append(f"pages {_ranges(bad)}: could not be read (damaged page)")
+        if len(bad) == n:
+            raise ReadError(p, "corrupt PDF (no page could be read)")
+
+        need = [pg for pg in pages if pg.ocr]
+        if need:
+            nums = _ranges([pg.number for pg in need])
+            why = "had no usable text layer"
+            problem = None if cfg["ocr"] else "OCR is disabled (VANBAN_OCR=0)"
+            problem = problem or ocr.tesseract_problem()
+            if problem:
+                warnings.append(f"scanned PDF: install tesseract-ocr and tesseract-ocr-vie to read pages {nums}"
+                                f" ({problem})" if "disabled" not in problem else
+                                f"scanned PDF: pages {nums} {why}, not read ({problem})")
+            else:
+                _run_ocr(p, need, cfg, warnings)
+                done = [pg.number for pg in need if pg.ocr_text is not None]
+                if done:
+                    warnings.append(f"pages {_ranges(done)} {why}: text from OCR")
+    finally:
+        pdf.close()
+
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    ocr_pages: list[int] = []
+    pos = 0
+    for pg in pages:
+        text = pg.text
+        if pg.ocr_text is not None:
+            ocr_pages.append(pg.number)
+            text = pg.ocr_text.strip()
+            # Keep what the layer had (a signature stamp and its date), unless it is garbage.
+            if pg.text.strip() and not pg.garbled:
+                text = f"{text}\n{pg.text.strip()}" if text else pg.text.strip()
+        text = re.sub(r"\n{2,}", "\n", text.strip())
+        if parts:
+            pos += 2
+        spans.append(PageSpan(pg.number, pos, pos + len(text)))
+        parts.append(text)
+        pos += len(text)
+    return RawDocument(path=str(p), format="pdf", text="\n\n".join(parts), pages=spans,
+                       warnings=warnings, ocr_pages=ocr_pages)
