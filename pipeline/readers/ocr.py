@@ -51,7 +51,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-def ocr_image(image: bytes, *, lang: str = LANG, psm: int = DEFAULT_PSM, dpi: int = DPI,
+def ocr_image(image: bytes, *, lang: str = LANG, psm: int | None = None, dpi: int = DPI,
               timeout: float = 120.0, tsv: bool = False) -> str:
     """OCR one page image (any format leptonica reads: PGM, PNG, TIFF) to text,
     or with `tsv` to tesseract's TSV table of words with boxes and confidences.
@@ -62,7 +62,7 @@ def ocr_image(image: bytes, *, lang: str = LANG, psm: int = DEFAULT_PSM, dpi: in
     exe = shutil.which("tesseract")
     if exe is None:
         raise OcrError("tesseract is not installed")
-    cmd = [exe, "stdin", "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi),
+    cmd = [exe, "stdin", "stdout", "-l", lang, "--psm", str(psm or DEFAULT_PSM), "--dpi", str(dpi),
            "-c", "preserve_interword_spaces=0"]
     if tsv:
         cmd.append("tsv")

@@ -116,11 +116,12 @@ def body_text(text: str) -> str:
 
 
 # --- line building -------------------------------------------------------------------
-# An item is a list [text, x0, y0, x1, y1, space_after, seq]: a glyph (text layer) or a
-# word (OCR), with a box in PDF points (y grows upwards) and its position in the content
-# stream (seq; -1 for OCR words, where every pair of words is separated by a space).
+# An item is a list [text, x0, y0, x1, y1, space_after, seq(, conf)]: a glyph (text layer)
+# or a word (OCR), with a box in PDF points (y grows upwards) and its position in the
+# content stream (seq; -1 for OCR words, where every pair of words is separated by a
+# space). OCR words also carry tesseract's confidence (0-100).
 
-_T, _X0, _Y0, _X1, _Y1, _SP, _SEQ = range(7)
+_T, _X0, _Y0, _X1, _Y1, _SP, _SEQ, _CONF = range(8)
 
 _HEADER_RE = re.compile(
     r"C[ỘÔO]NG\s*H[ÒOÓ]A|Độc\s*lập|Hạnh\s*phúc|^\s*S[ốô]\s*[:.]|ĐẢNG\s*C[ỘO]NG\s*S[ẢA]N|ngày\b.{0,40}tháng|V/v",
@@ -276,11 +277,11 @@ def layout_lines(items: list, words: bool = False) -> list[str]:
     if not items:
         return []
     lines = _group_lines(items, words)
+    if words:       # OCR noise from seals and signatures
+        lines = [ln for ln in lines if not _noise_line(ln.items)]
     for ln in lines:
         _segment(ln, words)
     lines = [ln for ln in lines if ln.segs]
-    if words:       # OCR noise from seals and signatures: lines with hardly a letter
-        lines = [ln for ln in lines if sum(c.isalnum() for s in ln.segs for c in s[2]) >= 2]
     used = [False] * len(lines)
     zones: dict[int, tuple[int, list[str]]] = {}      # first line -> (last line, output lines)
     for i, ln in enumerate(lines):
@@ -470,25 +471,38 @@ def _read_text_layer(pdf, i: int, warnings: list[str]) -> _Page:
 # --- OCR -------------------------------------------------------------------------------
 
 _OCR_MIN_CONF = 25.0
-_OCR_SURE_CONF = 75.0
-_ONE_LETTER_WORDS = set("ởàạyoaeêôơưu")
+_OCR_SURE_CONF = 60.0
 
 
 def _keep_word(word: str, conf: float) -> bool:
     """Is an OCR word text, or noise from a seal, a signature or a blot?"""
     if conf < _OCR_MIN_CONF:
         return False
-    core = word.strip(_STRIP)
     if not any(c.isalnum() for c in word):
-        return conf >= 90 and bool(word.strip("`'\"|~^_"))       # a lone dash or bullet
-    if len(core) == 1 and core.isalpha() and core.lower() not in _ONE_LETTER_WORDS \
-            and not word.endswith((")", ".")):
-        return False                                     # "x", "ì" (a list mark "a)" stays)
+        return conf >= _OCR_SURE_CONF and all(c in "-–—•·+*.,;:…()\"'“”/" for c in word)
     if conf >= _OCR_SURE_CONF:
         return True
+    core = word.strip(_STRIP)
     if any(c.isdigit() for c in core):
         return len(core) >= 2
-    return core.isalpha() and (is_syllable(core) or core.isupper() and len(core) >= 2) and len(core) >= 2
+    return core.isalpha() and (is_syllable(core) or core.isupper() and len(core) >= 2)
+
+
+def _noise_line(words: list) -> bool:
+    """An OCR line that is noise: hardly a letter, or unsure and mostly not Vietnamese."""
+    text = " ".join(w[_T] for w in words)
+    if sum(c.isalnum() for c in text) < 2:
+        return True
+    conf = sum(w[_CONF] for w in words) / len(words)
+    if conf < 50:
+        return True
+    if conf < 75 and len(words) <= 4 and not any(
+            w[_CONF] >= 80 and sum(c.isalpha() for c in w[_T]) >= 3 for w in words):
+        return True
+    if conf < 70:
+        valid, judged = syllable_stats(text)
+        return judged > 0 and valid < 0.5 * judged
+    return False
 
 
 def _ocr_items(tsv: str, scale: float, page_h: float) -> list:
@@ -513,7 +527,7 @@ def _ocr_items(tsv: str, scale: float, page_h: float) -> list:
         x1 = (left + width) * k
         y1 = page_h - top * k
         y0 = page_h - (top + height) * k
-        items.append([word, x0, y0, x1, y1, True, -1])
+        items.append([word, x0, y0, x1, y1, True, -1, conf])
     return items
 
 
