@@ -526,7 +526,7 @@ def ingest(opts: Options, *, fn: Callable[[str], dict] = extract_record, warm: C
     reporter = None
     executor = None
     try:
-        store = Store(opts.db, retry_seconds=30.0 if opts.wait else 5.0)
+        store = Store(opts.db, retry_seconds=60.0 if opts.wait else 3.0)
         workers = opts.workers if opts.workers > 0 else default_workers()
         if opts.executor == "dask":
             if not opts.scheduler:

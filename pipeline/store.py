@@ -187,7 +187,7 @@ def connect(path: str | Path, read_only: bool = False, retry_seconds: float = 0.
                 time.sleep(0.2)
                 continue
             holder = ingest_holder(path)
-            if holder:
+            if holder and holder != os.getpid():
                 raise StoreBusy(f"store {path} is busy: vanban ingest (pid {holder}) is writing it; "
                                 "try again when it has finished") from e
             pid = _holder_pid(msg)

@@ -267,19 +267,6 @@ def test_ingest_lock_refuses_then_waits(db):
     assert got.is_set() and waited_for == [os.getpid()]
 
 
-def test_open_store_busy_is_reported(db):
-    with Store(db):
-        pass
-    holder = duckdb.connect(db)   # a writer elsewhere keeps DuckDB's own file lock...
-    try:
-        # ...which, inside one process, shows up as a configuration clash rather
-        # than a lock; across processes it is StoreBusy (see test_batch's CLI tests).
-        with pytest.raises(StoreError):
-            st.query(db, "SELECT 1")
-    finally:
-        holder.close()
-
-
 # ---------------------------------------------------------------------------
 # Commands
 

@@ -253,28 +253,35 @@ def _strip_chrome(root, sizes_fn) -> None:
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         _drop(el)
     for el in list(root.iter()):
-        if not isinstance(el.tag, str):
-            continue
-        tag = _tag(el)
-        if tag in DROP_TAGS or _is_hidden(el) or (el.get("id") or "").lower().startswith(("wm-ipp", "wm-", "donato")):
-            if el.getparent() is not None:
-                _drop(el)
+        if isinstance(el.tag, str) and _tag(el) in DROP_TAGS and el.getparent() is not None:
+            _drop(el)
     sizes = sizes_fn(root)
+    total = sizes.get(root)
+    total_prose = (total.chars - total.link) if total else 0
 
     def protected(el) -> bool:
-        # Never drop something holding the page's h1 or a lot of prose.
+        # Never drop something holding the page's h1 or most of its prose: a
+        # broken archive toolbar or a hidden wrapper can enclose the whole page.
         if el.find(".//h1") is not None:
             return True
         t = sizes.get(el)
-        return t is not None and t.chars - t.link > 1500 and t.link < 0.3 * t.chars
+        if t is None:
+            return False
+        prose = t.chars - t.link
+        return prose > 0.4 * total_prose and prose > 200 and t.link < 0.5 * t.chars
 
     for el in list(root.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue
         tag = _tag(el)
         role = (el.get("role") or "").lower()
-        chrome = tag in CHROME_TAGS or role in CHROME_ROLES or bool(_words(el) & CHROME_WORDS)
-        if tag == "header" and el.find(".//h1") is None and el.getparent() is not None:
+        ident = (el.get("id") or "").lower()
+        if _is_hidden(el):
+            _drop(el)
+            continue
+        chrome = (tag in CHROME_TAGS or role in CHROME_ROLES or bool(_words(el) & CHROME_WORDS)
+                  or ident.startswith(("wm-", "donato", "playback")))
+        if tag == "header" and el.find(".//h1") is None:
             anc = el.getparent()
             inside_article = False
             while anc is not None:
@@ -307,7 +314,7 @@ def _best_content(root, sizes):
         if el is None:
             continue
         n = len(text)
-        if n < 25 or link > 0.5 * n:
+        if n < 25 or link > 0.5 * n or text.count(" ") < 3:
             continue
         s = 1 + text.count(",") + min(n / 100, 3)
         anc = el
@@ -476,6 +483,45 @@ def _contains(a, b) -> bool:
     return False
 
 
+_FONT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)", re.I)
+
+
+def _emphasized(el) -> bool:
+    """Set off like a headline: large or bold type, or wholly inside <b>/<strong>."""
+    st = (el.get("style") or "").lower()
+    m = _FONT_SIZE.search(st)
+    if m:
+        v, unit = float(m.group(1)), m.group(2).lower()
+        px = v * {"px": 1, "pt": 4 / 3, "em": 16, "rem": 16}[unit]
+        if px >= 17:
+            return True
+    if re.search(r"font-weight\s*:\s*(?:bold|[6-9]00)", st):
+        return True
+    kids = [c for c in el if isinstance(c.tag, str)]
+    if len(kids) == 1 and _tag(kids[0]) in ("b", "strong") and not (el.text or "").strip() \
+            and not (kids[0].tail or "").strip():
+        return True
+    return False
+
+
+def _in_multicell_row(el) -> bool:
+    a = el
+    while a is not None and _tag(a) not in CELL_TAGS:
+        a = a.getparent()
+    if a is None or a.getparent() is None:
+        return False
+    cells = [c for c in a.getparent() if _tag(c) in CELL_TAGS and c.text_content().strip()]
+    return len(cells) >= 2
+
+
+def _title_like(el, text: str) -> bool:
+    """A short emphasized line that reads as a headline (not a document's
+    all-caps header, not a layout table's cell, not a sentence)."""
+    if not (15 <= len(text) <= 250) or text.upper() == text or text[-1] in ".;:,":
+        return False
+    return _emphasized(el) and not _in_multicell_row(el)
+
+
 def _title_candidates(root):
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -487,6 +533,10 @@ def _title_candidates(root):
             yield el, 2
         elif tag in ("h2", "h3"):
             yield el, 1
+        elif tag in BLOCK_TAGS and tag not in ("table", "tbody", "tr", "ul", "ol", "body", "html"):
+            t = _SPACE.sub(" ", el.text_content()).strip()
+            if t and _title_like(el, t):
+                yield el, 1
 
 
 def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str], list[str]]:
@@ -531,8 +581,12 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
 
     # The body starts at its first prose paragraph.
     first_para = None
+    skipped_title = False
     for el, t, link in paras:
         if el is not None and _contains(content, el) and len(t) >= 25 and link < 0.5 * len(t):
+            if _title_like(el, t) and not skipped_title:
+                skipped_title = True      # a headline set inside the article container
+                continue
             first_para = el
             break
     start_pos = pos.get(first_para if first_para is not None else content, 0)
@@ -549,9 +603,11 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
         if _contains(el, first_para) if first_para is not None else False:
             continue
         dist = start_pos - p
-        rank = (prio if dist < 400 or prio == 3 else 0, -dist)
         if prio == 1 and dist > 150:
             continue
+        if prio < 3 and len(t) > 120 and t[-1] in ".;":
+            continue          # a lead paragraph set in a heading tag, not the headline
+        rank = (-dist, prio)
         if best_rank is None or rank > best_rank:
             headline_el, best_rank = el, rank
     headline = _SPACE.sub(" ", headline_el.text_content()).strip() if headline_el is not None else None
@@ -570,7 +626,11 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
         blocks = [b for b in _ordered_blocks(body, pos)
                   if not _contains(headline_el, b) and not _contains(b, headline_el)
                   and not _contains(content, b) and not _contains(b, content)]
-        before = [b for b in blocks if pos[b] < hpos][-3:]
+        before = []
+        for b in reversed([b for b in blocks if pos[b] < hpos]):
+            if len(before) == 3 or _tag(b) in ("h1", "h2", "h3", "h4") or _words(b) & _TITLE_WORDS:
+                break       # another heading: what precedes belongs to something else
+            before.insert(0, b)
         after = [b for b in blocks if hpos < pos[b] < start_pos][:8]
         for b in after + list(reversed(before)):
             t = _SPACE.sub(" ", b.text_content()).strip()
@@ -592,6 +652,8 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
                 continue
             for ln in render(b):
                 n = len(ln.text)
+                if headline and _norm_heading(ln.text) == _norm_heading(headline):
+                    continue
                 if n >= 40 and ln.link < 0.3 * n and not _UI_LINE.match(ln.text) \
                         and _norm_heading(ln.text) not in BOILER_HEADINGS:
                     lead.append(ln)
