@@ -58,9 +58,9 @@ def _rx() -> dict[str, re.Pattern]:
         # A bare symbol (in a list, or with its type only in the code).
         "bare": re.compile(rf"(?<![\w/:.-])(?P<sym>{SYMBOL})(?![\w/])"),
         # A short re-mention: "Quyết định 2270", "Nghị định số 58".
-        "short": re.compile(rf"(?P<type>{cap_types})\s+(?:số\s+)?(?P<num>\d{{1,5}})(?![\d/\w.,]|[.,]\d)"),
+        "short": re.compile(rf"(?P<type>{cap_types})\s+(?:số\s+)?(?P<num>\d{{1,5}})(?![\d/\w]|[.,]\d)"),
         # A named law: "Luật Thi đua, khen thưởng", "Bộ luật Lao động".
-        "law": re.compile(r"(?P<type>Bộ\s+luật|Luật|Pháp\s+lệnh|Hiến\s+pháp)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
+        "law": re.compile(r"(?<!Đoàn\s)(?<!đoàn\s)(?P<type>Bộ\s+luật|Luật|Pháp\s+lệnh|Hiến\s+pháp)(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
         # Nghị quyết Đại hội …: a named resolution without a number.
         "congress": re.compile(r"(?P<type>Nghị\s+quyết)\s+(?P<name>Đại\s+hội\s+(?:đại\s+biểu\s+toàn\s+quốc\s+lần\s+thứ\s+[IVXLC]+\s+của\s+Đảng|[IVXLC]+\s+Đảng\s+bộ\s+(?:tỉnh|thành\s+phố|huyện)|Đảng\s+bộ\s+(?:tỉnh|thành\s+phố)\s+lần\s+thứ\s+[IVXLC]+))"),
     }
@@ -125,11 +125,14 @@ class Mention:
 def _relation_before(text: str, start: int) -> str:
     clause_start = max(text.rfind(";", 0, start), text.rfind("\n", 0, start), text.rfind(". ", 0, start), start - 120)
     ctx = text[clause_start + 1:start]
-    best, best_pos = "unknown", -1
+    # The verb nearest the citation wins; of two ending together, the longer
+    # ("sửa đổi, bổ sung" over "bổ sung", "hướng dẫn thi hành" over "thi hành").
+    best, best_key = "unknown", (-1, 0)
     for rx, rel in _relations():
         for m in rx.finditer(ctx):
-            if m.start() > best_pos:
-                best, best_pos = rel, m.start()
+            key = (m.end(), m.end() - m.start())
+            if key > best_key:
+                best, best_key = rel, key
     return best
 
 
@@ -168,6 +171,7 @@ class CitationExtractor:
 
         for m in rx["typed"].finditer(text):
             if _DRAFT.search(text[max(0, m.start() - 12):m.start()]):
+                taken.append(m.span())        # a draft's symbol is not cited either
                 continue
             word = collapse(m.group("type"))
             word = word[0].upper() + word[1:]
@@ -184,17 +188,6 @@ class CitationExtractor:
                 first = False
                 out.append(men)
             taken.append(m.span())
-        for m in rx["bare"].finditer(text):
-            if not free(*m.span()):
-                continue
-            before = text[max(0, m.start() - 20):m.start()]
-            if _NOT_DOC_BEFORE.search(before):
-                continue
-            if _DRAFT.search(text[max(0, m.start() - 20):m.start()]):
-                continue
-            out.append(Mention(start=m.start(), end=m.end(), doc_type="", number=normalize_symbol(m.group("sym")),
-                               core_end=m.end()))
-            taken.append(m.span())
         for m in rx["law"].finditer(text):
             if not free(m.start(), m.start("name") + 1):
                 continue
@@ -208,12 +201,27 @@ class CitationExtractor:
             if y:
                 name_end = y.end()
             name = collapse(text[name_start:name_end]).rstrip(" ,")
-            if not name or len(name.split()) > 14 or name[0].islower() and not name.startswith("sửa đổi"):
+            if not name or len(name.split()) > 14 or _SELF.match(name):
                 continue
             word = collapse(m.group("type"))
-            out.append(Mention(start=m.start(), end=name_end, doc_type=word, number=None, title=name,
-                               core_end=name_end))
-            taken.append((m.start(), name_end))
+            # "Luật Giáo dục số 43/2019/QH14": the name and the number are one citation
+            num = re.match(rf"\s+số\s+(?P<sym>{SYMBOL})(?![\w/])", text[name_end:])
+            number, end = None, name_end
+            if num:
+                number, end = normalize_symbol(num.group("sym")), name_end + num.end()
+            out.append(Mention(start=m.start(), end=end, doc_type=word, number=number, title=name, core_end=end))
+            taken.append((m.start(), end))
+        for m in rx["bare"].finditer(text):
+            if not free(*m.span()):
+                continue
+            before = text[max(0, m.start() - 20):m.start()]
+            if _NOT_DOC_BEFORE.search(before):
+                continue
+            if _DRAFT.search(text[max(0, m.start() - 20):m.start()]):
+                continue
+            out.append(Mention(start=m.start(), end=m.end(), doc_type="", number=normalize_symbol(m.group("sym")),
+                               core_end=m.end()))
+            taken.append(m.span())
         for m in rx["congress"].finditer(text):
             if not free(*m.span()):
                 continue

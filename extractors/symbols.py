@@ -57,8 +57,16 @@ def issuer_code(symbol: str) -> str | None:
         return s.split("/", 1)[1] if "/" in s else None
     last = s.split("/")[-1]
     if "-" in last:
-        return last.split("-", 1)[1]
+        head, rest = last.split("-", 1)
+        # A letter's symbol puts the issuer first (4085/UBND-ĐT, 477/BCA-H01);
+        # other documents put the type first (300/KH-SCT).
+        return rest.split("-")[0] if _is_type_code(head) else head
     return last or None
+
+
+def _is_type_code(code: str) -> bool:
+    from extractors.data import load
+    return any(code in t["codes"] for t in load("doc_types")["types"])
 
 
 def symbol_year(symbol: str) -> int | None:

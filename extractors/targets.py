@@ -43,8 +43,8 @@ def _units() -> list[tuple[str, str]]:
 def _qty_rx() -> re.Pattern:
     alts = "|".join(re.escape(f) for f, _ in _units())
     return re.compile(
-        rf"(?P<cmp>ít\s+nhất|tối\s+thiểu|không\s+dưới|không\s+thấp\s+hơn|trên|hơn|vượt|dưới|không\s+quá|tối\s+đa|"
-        rf"không\s+vượt\s+quá|khoảng|từ)?\s*(?<![\d.,/])(?P<num>{NUMBER})\s*(?:-\s*(?P<num2>{NUMBER})\s*)?"
+        rf"(?P<cmp>(?i:ít\s+nhất|tối\s+thiểu|không\s+dưới|không\s+thấp\s+hơn|trên|hơn|vượt|dưới|không\s+quá|tối\s+đa|"
+        rf"không\s+vượt\s+quá|khoảng|từ))?\s*(?<![\d.,/])(?<!năm\s)(?P<num>{NUMBER})\s*(?:-\s*(?P<num2>{NUMBER})\s*)?"
         rf"(?P<unit>{alts})(?![\w])(?P<per>/năm)?(?P<up>\s*trở\s+lên)?")
 
 
@@ -176,7 +176,7 @@ class TargetExtractor:
                 prev_end = q.end()
                 continue
             value = parse_number(q.group("num"))
-            cmp_word = collapse(q.group("cmp") or "").casefold()
+            cmp_word = collapse(q.group("cmp") or "").lower()
             comparator = _CMP.get(cmp_word, "=") if cmp_word != "khoảng" else "="
             if q.group("num2") and cmp_word in ("", "từ"):
                 comparator = ">="
@@ -203,7 +203,8 @@ class TargetExtractor:
                 prev_end = q.end()
                 continue
             growth, baseline = None, None
-            g_after = next((g for a, b, g in growth_spans if q.end() <= a <= q.end() + 6), None)
+            g_after = next((g for a, b, g in growth_spans if q.end() <= a <= q.end() + 80
+                            and re.fullmatch(r"\s*(?:\([^()]*\))?\s*,?\s*", clause[q.end():a])), None)
             if g_after is not None:
                 growth = parse_number(g_after.group("num")) * (-1 if g_after.group("dir") == "giảm" else 1)
                 baseline = collapse(g_after.group("base")) if g_after.group("base") else None

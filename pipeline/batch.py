@@ -332,7 +332,8 @@ class DaskExecutor:
                 if self.timeout:
                     wait_for = max(0.01, min(t for _, t in running.values()) + self.timeout - time.monotonic())
                 try:
-                    done = dwait(list(running), timeout=wait_for, return_when="FIRST_COMPLETED").done
+                    with self.client.as_current():
+                        done = dwait(list(running), timeout=wait_for, return_when="FIRST_COMPLETED").done
                 except TimeoutError:
                     done = set()
                 out: list[dict] = []

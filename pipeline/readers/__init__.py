@@ -1,24 +1,115 @@
-"""Readers: one module per format; `read_document` picks one by content."""
+"""Readers: one module per format; `read_document` picks one by content.
+
+The format is decided from the bytes (`sniff`), not the extension: %PDF, a zip
+holding word/document.xml, an OLE2 .doc, HTML markup, or text. A file whose
+extension disagrees is read as what it really is, with a warning. Every
+failure is a ReadError naming the file and the reason; no reader's exception
+escapes as a traceback.
+"""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from pipeline.readers.base import PageSpan, RawDocument, ReadError
+from pipeline.readers.sniff import SUFFIXES, check_size, ole2_is_word, sniff
 from pipeline.readers.txt import read_txt
 
-SUFFIXES = {".txt": "txt", ".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx", ".doc": "doc"}
+_NAMES = {"txt": "plain text", "pdf": "PDF", "html": "HTML", "docx": "a Word .docx", "doc": "a legacy Word .doc"}
+
+
+def _stat(p: Path) -> os.stat_result:
+    try:
+        return p.stat()
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise ReadError(p, "broken symbolic link")
+        raise ReadError(p, "no such file")
+    except PermissionError:
+        raise ReadError(p, "permission denied")
+    except OSError as e:
+        raise ReadError(p, f"cannot access: {e.strerror or e}")
+
+
+def _head(p: Path, n: int = 8192) -> bytes:
+    try:
+        with open(p, "rb") as f:
+            return f.read(n)
+    except PermissionError:
+        raise ReadError(p, "permission denied")
+    except IsADirectoryError:
+        raise ReadError(p, "is a directory, not a file")
+    except OSError as e:
+        raise ReadError(p, f"cannot read: {e.strerror or e}")
+
+
+def _read_pdf(p: Path) -> RawDocument:
+    try:
+        from pipeline.readers.pdf import read_pdf
+    except ImportError as e:
+        detail = "" if getattr(e, "name", None) == "pipeline.readers.pdf" else f" ({e})"
+        raise ReadError(p, f"PDF reader not available{detail}")
+    return read_pdf(p)
+
+
+def _dispatch(p: Path, kind: str, warnings: list[str]) -> RawDocument:
+    if kind == "txt":
+        doc = read_txt(p)
+    elif kind == "html":
+        from pipeline.readers.html import read_html
+        doc = read_html(p)
+    elif kind == "docx":
+        from pipeline.readers.docx import read_docx
+        doc = read_docx(p)
+    elif kind == "doc":
+        from pipeline.readers.docx import read_doc
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise ReadError(p, f"cannot read: {e.strerror or e}")
+        if not ole2_is_word(data):
+            raise ReadError(p, "an OLE2 (old Office) file that is not a Word document (Excel, Outlook ...?)")
+        doc = read_doc(p)
+    elif kind == "pdf":
+        doc = _read_pdf(p)
+    else:
+        raise ReadError(p, f"unsupported format {kind}")
+    doc.warnings = warnings + list(doc.warnings)
+    return doc
 
 
 def read_document(path: str | Path) -> RawDocument:
+    """Read one file into a RawDocument, or raise ReadError(path, reason)."""
     p = Path(path)
-    if not p.exists():
-        raise ReadError(p, "no such file")
-    if not p.is_file():
-        raise ReadError(p, "not a regular file")
-    fmt = SUFFIXES.get(p.suffix.lower())
-    if fmt == "txt":
-        return read_txt(p)
-    raise ReadError(p, f"unsupported file type {p.suffix or '(no extension)'}")
+    st = _stat(p)
+    if stat.S_ISDIR(st.st_mode):
+        raise ReadError(p, "is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError(p, "not a regular file (a device, socket or pipe)")
+    check_size(p, st.st_size)
+    if st.st_size == 0:
+        raise ReadError(p, "empty file")
+    head = _head(p)
+    if not head:
+        raise ReadError(p, "empty file")
+    found = sniff(p, head)
+    warnings: list[str] = []
+    suffix = p.suffix.lower()
+    by_ext = SUFFIXES.get(suffix)
+    if by_ext and by_ext != found.kind:
+        warnings.append(f"named {suffix} but the content is {_NAMES.get(found.kind, found.kind)}: "
+                        f"read as {found.kind}")
+    try:
+        return _dispatch(p, found.kind, warnings)
+    except ReadError:
+        raise
+    except MemoryError:
+        raise ReadError(p, "out of memory while reading (file too large or too complex)")
+    except RecursionError:
+        raise ReadError(p, "structure nested too deeply to read")
+    except Exception as e:      # a reader bug must not become a traceback
+        raise ReadError(p, f"could not read as {found.kind}: {type(e).__name__}: {e}")
 
 
 __all__ = ["PageSpan", "RawDocument", "ReadError", "read_document", "SUFFIXES"]

@@ -486,22 +486,23 @@ def _contains(a, b) -> bool:
 _FONT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)", re.I)
 
 
-def _emphasized(el) -> bool:
-    """Set off like a headline: large or bold type, or wholly inside <b>/<strong>."""
+def _emphasis(el) -> int:
+    """How strongly a block is set off as a heading: 2 large type, 1 bold
+    (style, or wholly inside <b>/<strong>), 0 plain."""
     st = (el.get("style") or "").lower()
     m = _FONT_SIZE.search(st)
     if m:
         v, unit = float(m.group(1)), m.group(2).lower()
         px = v * {"px": 1, "pt": 4 / 3, "em": 16, "rem": 16}[unit]
         if px >= 17:
-            return True
+            return 2
     if re.search(r"font-weight\s*:\s*(?:bold|[6-9]00)", st):
-        return True
+        return 1
     kids = [c for c in el if isinstance(c.tag, str)]
     if len(kids) == 1 and _tag(kids[0]) in ("b", "strong") and not (el.text or "").strip() \
             and not (kids[0].tail or "").strip():
-        return True
-    return False
+        return 1
+    return 0
 
 
 def _in_multicell_row(el) -> bool:
@@ -519,7 +520,7 @@ def _title_like(el, text: str) -> bool:
     all-caps header, not a layout table's cell, not a sentence)."""
     if not (15 <= len(text) <= 250) or text.upper() == text or text[-1] in ".;:,":
         return False
-    return _emphasized(el) and not _in_multicell_row(el)
+    return _emphasis(el) > 0 and not _in_multicell_row(el)
 
 
 def _title_candidates(root):
@@ -536,7 +537,7 @@ def _title_candidates(root):
         elif tag in BLOCK_TAGS and tag not in ("table", "tbody", "tr", "ul", "ol", "body", "html"):
             t = _SPACE.sub(" ", el.text_content()).strip()
             if t and _title_like(el, t):
-                yield el, 1
+                yield el, 2 if _emphasis(el) == 2 else 0
 
 
 def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str], list[str]]:
@@ -593,7 +594,10 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
 
     # Headline: the nearest h1 / title element before the body's first paragraph.
     headline_el, best_rank = None, None
-    for el, prio in _title_candidates(body):
+    cands = list(_title_candidates(body))
+    if any(pr >= 1 and pos.get(e, 1 << 30) <= start_pos for e, pr in cands):
+        cands = [(e, pr) for e, pr in cands if pr >= 1]     # bold lines only when nothing better
+    for el, prio in cands:
         p = pos.get(el)
         if p is None or p > start_pos:
             continue
@@ -605,7 +609,7 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
         dist = start_pos - p
         if prio == 1 and dist > 150:
             continue
-        if prio < 3 and len(t) > 120 and t[-1] in ".;":
+        if prio < 2 and len(t) > 120 and t[-1] in ".;":
             continue          # a lead paragraph set in a heading tag, not the headline
         rank = (-dist, prio)
         if best_rank is None or rank > best_rank:

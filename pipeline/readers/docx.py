@@ -1,0 +1,457 @@
+"""Word documents: .docx read from its XML; legacy .doc converted by LibreOffice.
+
+Order is the document's: body paragraphs and tables as they come. Official
+documents put the header (issuer | national motto) and the signature block
+(Nơi nhận | KT. CHỦ TỊCH ... name) in tables: each cell is emitted as its own
+lines, row by row, left cell before right, with a blank line between cells, so
+columns never interleave. Text boxes follow the paragraph that anchors them.
+Automatic list numbers ("1.", "a)", "-") are written out as Word shows them.
+Footnotes and endnotes are appended at the end after a blank line, each as
+"[n] text". Deleted tracked changes, hidden text, field codes and the
+fallback copies of text boxes are left out.
+
+The zip is checked from its directory before anything is decompressed: a
+member or total that would unpack too large, or an extreme compression ratio
+(a zip bomb), is refused. XML is parsed without entity expansion or DTDs.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from pipeline.readers.base import RawDocument, ReadError
+from pipeline.readers.legacy import fix_legacy_text
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+MB = 1024 * 1024
+MAX_MEMBER_BYTES = 200 * MB          # one part, uncompressed
+MAX_TOTAL_BYTES = 500 * MB           # all parts, uncompressed
+MAX_RATIO = 200                      # uncompressed : compressed, for parts over RATIO_MIN_BYTES
+RATIO_MIN_BYTES = 10 * MB
+MAX_MEMBERS = 20000
+SOFFICE_TIMEOUT = int(os.environ.get("VANBAN_SOFFICE_TIMEOUT", "180"))
+
+
+def _limits() -> tuple[int, int]:
+    total = int(os.environ.get("VANBAN_MAX_UNZIPPED_BYTES", MAX_TOTAL_BYTES))
+    return min(MAX_MEMBER_BYTES, total), total
+
+
+def check_zip(path: str | Path, z: zipfile.ZipFile) -> None:
+    """Refuse zip bombs from the central directory, before decompressing."""
+    infos = z.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ReadError(path, f"zip holds {len(infos)} parts (over {MAX_MEMBERS}): refused as a possible zip bomb")
+    max_member, max_total = _limits()
+    total = 0
+    for info in infos:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        total += size
+        if size > max_member:
+            raise ReadError(path, f"zip bomb? part {info.filename} would unpack to {size / MB:.0f} MB "
+                                  f"(limit {max_member / MB:.0f} MB)")
+        if size > RATIO_MIN_BYTES and size / packed > MAX_RATIO:
+            raise ReadError(path, f"zip bomb? part {info.filename} unpacks {size / MB:.0f} MB from "
+                                  f"{packed / 1024:.0f} KB (ratio {size // packed}:1)")
+    if total > max_total:
+        raise ReadError(path, f"zip bomb? parts would unpack to {total / MB:.0f} MB in all "
+                              f"(limit {max_total / MB:.0f} MB)")
+
+
+def _parser():
+    from lxml import etree
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=True, remove_comments=True, remove_pis=True)
+
+
+def _parse(path, z: zipfile.ZipFile, name: str, required: bool = False):
+    from lxml import etree
+    try:
+        data = z.read(name)
+    except KeyError:
+        if required:
+            raise ReadError(path, f"not a Word document: {name} is missing")
+        return None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as e:
+        raise ReadError(path, f"corrupt zip: cannot unpack {name} ({e})")
+    except Exception as e:      # zlib.error and friends
+        raise ReadError(path, f"corrupt zip: cannot unpack {name} ({type(e).__name__}: {e})")
+    try:
+        return etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as e:
+        if required:
+            raise ReadError(path, f"{name} is not well-formed XML ({e})")
+        return None
+
+
+# ---- numbering ------------------------------------------------------------------
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def _roman(n: int) -> str:
+    out = []
+    for v, s in _ROMAN:
+        while n >= v:
+            out.append(s)
+            n -= v
+    return "".join(out)
+
+
+def _letters(n: int) -> str:
+    # Vietnamese documents letter items a, b, c, d, đ, e ...: Word itself uses a-z.
+    s = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        s = chr(ord("a") + r) + s
+    return s
+
+
+def _fmt_num(n: int, fmt: str) -> str:
+    if fmt in ("lowerLetter",):
+        return _letters(n)
+    if fmt in ("upperLetter",):
+        return _letters(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    if fmt in ("decimalZero",):
+        return f"{n:02d}"
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+class Numbering:
+    def __init__(self, numbering_xml, styles_xml) -> None:
+        self.abstract: dict[str, dict[int, dict]] = {}
+        self.num: dict[str, tuple[str, dict[int, int]]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        if numbering_xml is not None:
+            for a in numbering_xml.iter(f"{W}abstractNum"):
+                levels = {}
+                for lvl in a.iter(f"{W}lvl"):
+                    il = int(lvl.get(f"{W}ilvl", "0"))
+                    fmt = lvl.find(f"{W}numFmt")
+                    txt = lvl.find(f"{W}lvlText")
+                    start = lvl.find(f"{W}start")
+                    levels[il] = {
+                        "fmt": fmt.get(f"{W}val") if fmt is not None else "decimal",
+                        "text": txt.get(f"{W}val") if txt is not None else "",
+                        "start": int(start.get(f"{W}val", "1")) if start is not None else 1,
+                    }
+                self.abstract[a.get(f"{W}abstractNumId")] = levels
+            for n in numbering_xml.iter(f"{W}num"):
+                aid = n.find(f"{W}abstractNumId")
+                overrides = {}
+                for ov in n.iter(f"{W}lvlOverride"):
+                    so = ov.find(f"{W}startOverride")
+                    if so is not None:
+                        overrides[int(ov.get(f"{W}ilvl", "0"))] = int(so.get(f"{W}val", "1"))
+                if aid is not None:
+                    self.num[n.get(f"{W}numId")] = (aid.get(f"{W}val"), overrides)
+        if styles_xml is not None:
+            for st in styles_xml.iter(f"{W}style"):
+                numpr = st.find(f"{W}pPr/{W}numPr")
+                if numpr is not None:
+                    nid = numpr.find(f"{W}numId")
+                    il = numpr.find(f"{W}ilvl")
+                    if nid is not None:
+                        self.style_num[st.get(f"{W}styleId")] = (nid.get(f"{W}val"),
+                                                                  int(il.get(f"{W}val", "0")) if il is not None else 0)
+
+    def label(self, p) -> str:
+        ppr = p.find(f"{W}pPr")
+        if ppr is None:
+            return ""
+        numpr = ppr.find(f"{W}numPr")
+        nid, ilvl = None, 0
+        if numpr is not None:
+            n = numpr.find(f"{W}numId")
+            il = numpr.find(f"{W}ilvl")
+            nid = n.get(f"{W}val") if n is not None else None
+            ilvl = int(il.get(f"{W}val", "0")) if il is not None else 0
+        else:
+            ps = ppr.find(f"{W}pStyle")
+            if ps is not None and ps.get(f"{W}val") in self.style_num:
+                nid, ilvl = self.style_num[ps.get(f"{W}val")]
+        if not nid or nid == "0" or nid not in self.num:
+            return ""
+        aid, overrides = self.num[nid]
+        levels = self.abstract.get(aid, {})
+        lvl = levels.get(ilvl)
+        if lvl is None:
+            return ""
+        counts = self.counters.setdefault(nid, {})
+        if ilvl in counts:
+            counts[ilvl] += 1
+        else:
+            counts[ilvl] = overrides.get(ilvl, lvl["start"])
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        if lvl["fmt"] == "bullet":
+            return "- "
+        text = lvl["text"]
+        for k in range(9):
+            if f"%{k + 1}" in text:
+                lv = levels.get(k, {"fmt": "decimal", "start": 1})
+                val = counts.get(k, overrides.get(k, lv["start"]))
+                text = text.replace(f"%{k + 1}", _fmt_num(val, lv["fmt"]))
+        return (text + " ") if text.strip() else ""
+
+
+# ---- text -----------------------------------------------------------------------
+
+class _Doc:
+    def __init__(self, numbering: Numbering) -> None:
+        self.numbering = numbering
+        self.notes: list[tuple[str, str]] = []      # (kind, id) in order of reference
+
+    def paragraph(self, p, extra: list[str]) -> str:
+        """Text of one w:p; text boxes found inside go to `extra`."""
+        out: list[str] = [self.numbering.label(p)]
+        self._inline(p, out, extra)
+        return "".join(out)
+
+    def _inline(self, el, out: list[str], extra: list[str]) -> None:
+        for c in el:
+            tag = c.tag
+            if not isinstance(tag, str):
+                continue
+            if tag == f"{W}r":
+                rpr = c.find(f"{W}rPr")
+                if rpr is not None and rpr.find(f"{W}vanish") is not None and rpr.find(f"{W}specVanish") is None:
+                    continue
+                self._run(c, out, extra)
+            elif tag in (f"{W}del", f"{W}moveFrom", f"{W}pPr", f"{W}rPr"):
+                continue
+            elif tag == f"{MC}AlternateContent":
+                choice = c.find(f"{MC}Choice")
+                self._inline(choice if choice is not None else c, out, extra)
+            elif tag == f"{MC}Fallback":
+                continue
+            else:   # hyperlink, ins, moveTo, smartTag, customXml, sdt/sdtContent, fldSimple ...
+                self._inline(c, out, extra)
+
+    def _run(self, r, out: list[str], extra: list[str]) -> None:
+        stack = list(reversed(list(r)))
+        while stack:
+            c = stack.pop()
+            tag = c.tag
+            if not isinstance(tag, str):
+                continue
+            if tag == f"{W}t":
+                out.append(c.text or "")
+            elif tag == f"{W}tab":
+                out.append("\t")
+            elif tag in (f"{W}br", f"{W}cr"):
+                out.append("\n")
+            elif tag == f"{W}noBreakHyphen":
+                out.append("-")
+            elif tag == f"{W}sym":
+                ch = c.get(f"{W}char") or ""
+                try:
+                    code = int(ch, 16)
+                    if code >= 0xF000:
+                        code -= 0xF000
+                    if 32 <= code < 0x110000 and code != 0x7F:
+                        out.append(chr(code))
+                except ValueError:
+                    pass
+            elif tag == f"{W}footnoteReference":
+                self.notes.append(("footnote", c.get(f"{W}id")))
+            elif tag == f"{W}endnoteReference":
+                self.notes.append(("endnote", c.get(f"{W}id")))
+            elif tag == f"{W}txbxContent":
+                extra.extend(ln for ln in self.block(c))   # a text box: its own lines
+            elif tag in (f"{MC}Fallback", f"{W}rPr", f"{W}instrText", f"{W}delText"):
+                continue
+            elif tag == f"{MC}AlternateContent":
+                choice = c.find(f"{MC}Choice")
+                if choice is not None:
+                    stack.extend(reversed(list(choice)))
+            else:       # drawing, pict, shape, textbox wrappers ...
+                stack.extend(reversed(list(c)))
+
+    def block(self, container) -> list[str]:
+        """Lines of a body, cell, text box or note: paragraphs and tables in order."""
+        lines: list[str] = []
+        for c in container:
+            tag = c.tag
+            if not isinstance(tag, str):
+                continue
+            if tag == f"{W}p":
+                extra: list[str] = []
+                text = self.paragraph(c, extra)
+                lines.extend(text.split("\n"))
+                for x in extra:
+                    lines.append(x)
+            elif tag == f"{W}tbl":
+                lines.append("")
+                lines.extend(self.table(c))
+                lines.append("")
+            elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins", f"{W}moveTo"):
+                lines.extend(self.block(c))
+            elif tag == f"{MC}AlternateContent":
+                choice = c.find(f"{MC}Choice")
+                if choice is not None:
+                    lines.extend(self.block(choice))
+        return lines
+
+    def table(self, tbl) -> list[str]:
+        lines: list[str] = []
+        for tr in tbl.iter(f"{W}tr"):
+            if _owner_table(tr) is not tbl:
+                continue
+            for tc in tr:
+                if tc.tag == f"{W}sdt":
+                    tcs = tc.findall(f".//{W}tc")
+                else:
+                    tcs = [tc] if tc.tag == f"{W}tc" else []
+                for cell in tcs:
+                    cell_lines = [ln for ln in self.block(cell)]
+                    while cell_lines and not cell_lines[-1].strip():
+                        cell_lines.pop()
+                    while cell_lines and not cell_lines[0].strip():
+                        cell_lines.pop(0)
+                    if cell_lines:
+                        lines.extend(cell_lines)
+                        lines.append("")
+        return lines
+
+
+def _owner_table(tr):
+    a = tr.getparent()
+    while a is not None and a.tag != f"{W}tbl":
+        a = a.getparent()
+    return a
+
+
+def _notes(path, z, name: str, kind: str, doc: _Doc) -> dict[str, str]:
+    root = _parse(path, z, name)
+    out: dict[str, str] = {}
+    if root is None:
+        return out
+    tag = f"{W}{kind}"
+    for n in root.iter(tag):
+        if n.get(f"{W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        lines = [ln.strip() for ln in doc.block(n) if ln.strip()]
+        if lines:
+            out[n.get(f"{W}id")] = " ".join(lines)
+    return out
+
+
+def docx_text(path: str | Path, z: zipfile.ZipFile) -> tuple[str, list[str]]:
+    warnings: list[str] = []
+    document = _parse(path, z, "word/document.xml", required=True)
+    body = document.find(f"{W}body")
+    if body is None:
+        raise ReadError(path, "word/document.xml has no body")
+    numbering = Numbering(_parse(path, z, "word/numbering.xml"), _parse(path, z, "word/styles.xml"))
+    doc = _Doc(numbering)
+    lines = doc.block(body)
+    refs = list(doc.notes)
+    # Notes use their own numbering; reset list counters are irrelevant there.
+    foot = _notes(path, z, "word/footnotes.xml", "footnote", _Doc(Numbering(None, None)))
+    end = _notes(path, z, "word/endnotes.xml", "endnote", _Doc(Numbering(None, None)))
+    note_lines: list[str] = []
+    seen = set()
+    fn = en = 0
+    for kind, nid in refs:
+        if (kind, nid) in seen:
+            continue
+        seen.add((kind, nid))
+        if kind == "footnote" and nid in foot:
+            fn += 1
+            note_lines.append(f"[{fn}] {foot[nid]}")
+        elif kind == "endnote" and nid in end:
+            en += 1
+            note_lines.append(f"[{_roman(en)}] {end[nid]}")
+    # collapse runs of blank lines; keep single blank lines as separators
+    text = _join(lines)
+    if note_lines:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(note_lines)
+    return text, warnings
+
+
+def _join(lines: list[str]) -> str:
+    out: list[str] = []
+    for ln in lines:
+        ln = ln.rstrip()
+        if not ln.strip():
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        out.append(ln)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
+
+
+def read_docx(path: str | Path, fmt: str = "docx", warnings: list[str] | None = None) -> RawDocument:
+    p = Path(path)
+    warnings = list(warnings or [])
+    try:
+        z = zipfile.ZipFile(p)
+    except zipfile.BadZipFile as e:
+        raise ReadError(p, f"corrupt or truncated .docx: not a complete zip file ({e})")
+    except (OSError, EOFError, ValueError) as e:
+        raise ReadError(p, f"corrupt or truncated .docx ({e})")
+    with z:
+        check_zip(p, z)
+        text, w = docx_text(p, z)
+    warnings += w
+    fixed, legacy = fix_legacy_text(text)
+    if legacy:
+        warnings.append(f"text was typed in a legacy {legacy} font: converted to Unicode")
+        text = fixed
+    if not text.strip():
+        raise ReadError(p, "the Word document has no text (scanned images only?)")
+    return RawDocument(path=str(p), format=fmt, text=text, warnings=warnings)
+
+
+# ---- legacy .doc ----------------------------------------------------------------
+
+def soffice_binary() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        b = shutil.which(name)
+        if b:
+            return b
+    return None
+
+
+def read_doc(path: str | Path, warnings: list[str] | None = None) -> RawDocument:
+    p = Path(path)
+    binary = soffice_binary()
+    if not binary:
+        raise ReadError(p, "legacy .doc needs LibreOffice (apt-get install libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="vanban-doc-") as tmp:
+        src = Path(tmp) / "in.doc"
+        shutil.copyfile(p, src)
+        profile = Path(tmp) / "profile"
+        cmd = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", "docx", "--outdir", tmp, str(src)]
+        try:
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  timeout=SOFFICE_TIMEOUT, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            raise ReadError(p, f"LibreOffice did not convert the .doc within {SOFFICE_TIMEOUT} s")
+        except OSError as e:
+            raise ReadError(p, f"cannot run LibreOffice ({e})")
+        out = Path(tmp) / "in.docx"
+        if proc.returncode != 0 or not out.exists():
+            msg = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip().splitlines()
+            raise ReadError(p, "LibreOffice could not convert the .doc" + (f": {msg[-1]}" if msg else ""))
+        doc = read_docx(out, fmt="doc", warnings=(warnings or []) + ["converted from .doc by LibreOffice"])
+    doc.path = str(p)
+    return doc

@@ -1,0 +1,80 @@
+"""Every item's offsets slice the normalized text to exactly its `text`, and
+every worked example in the rule data files does what it says."""
+import re
+from pathlib import Path
+
+import pytest
+
+from extractors.data import load
+from extractors.places import province_in
+from pipeline.clean import clean, clean_text
+from pipeline.extract import extract_file, extract_text, text_of
+from pipeline.readers import RawDocument
+
+SAMPLES = sorted(p for p in (Path(__file__).parent.parent / "corpus" / "samples").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_offsets_slice_to_text(path):
+    ex = extract_file(path)
+    text = text_of(path)
+    items = [*ex.citations, *ex.dates, *ex.commemorations, *ex.targets, *ex.signatories]
+    assert items, "a sample document should yield items"
+    for it in items:
+        assert text[it.start:it.end] == it.text
+    for c in ex.citations:
+        for m in c.mentions:
+            assert text[m.start:m.end] == m.text
+    for span in ex.document.spans.values():
+        assert text[span.start:span.end] == span.text
+
+
+def test_offset_map_points_back_to_raw_text():
+    raw = "**ỦY BAN NHÂN DÂN**\n|\nSố: 12/KH-UBND\nHà No\u0323\u0302i, nga\u0300y 3 tháng 4 năm 2024"
+    c = clean(RawDocument(path="x", format="txt", text=raw))
+    assert "Nội" in c.text and "**" not in c.text and "|" not in c.text
+    i = c.text.index("Số")
+    assert raw[c.offsets[i]:c.offsets[i] + 2] == "Số"
+    assert len(c.offsets) == len(c.text) + 1
+
+
+def test_cleaning_hostile_characters():
+    assert clean_text("58/2025/NÐ-CP") == "58/2025/NĐ-CP"          # Latin Eth
+    assert clean_text("26/02 – 30/4/2021") == "26/02 - 30/4/2021"  # en dash
+    assert clean_text("Quyết định số\n1850/QĐ-TTg") == "Quyết định số 1850/QĐ-TTg"  # broken line joined
+    assert clean_text("1. Mục đích\n2. Yêu cầu") == "1. Mục đích\n2. Yêu cầu"       # list kept
+
+
+@pytest.mark.parametrize("entry", load("doc_types")["types"], ids=lambda e: e["word"])
+def test_doc_type_examples(entry):
+    cites = extract_text("Căn cứ " + entry["example"] + ";").citations
+    assert cites and cites[0].doc_type.casefold() == entry["word"].casefold()
+
+
+@pytest.mark.parametrize("entry", load("provinces")["provinces"], ids=lambda e: e["name"])
+def test_province_examples(entry):
+    assert province_in(entry["example"], "2024-01-01") in (entry["name"], entry.get("renamed_to"),
+                                                           "Thừa Thiên Huế" if entry["name"] == "Huế" else None)
+
+
+@pytest.mark.parametrize("entry", load("relations")["relations"], ids=lambda e: e["relation"])
+def test_relation_examples(entry):
+    assert extract_text(entry["example"]).citations[0].relation == entry["relation"]
+
+
+@pytest.mark.parametrize("entry", load("units")["units"], ids=lambda e: e["unit"])
+def test_unit_examples(entry):
+    ts = extract_text("Phấn đấu năm 2025 " + entry["example"] + ".").targets
+    assert [t.unit for t in ts] == [entry["unit"]]
+
+
+@pytest.mark.parametrize("entry", load("commemorative_days")["days"], ids=lambda e: e["day"] + " " + e["names"][0])
+def test_commemorative_day_examples(entry):
+    cs = extract_text("Nhân dịp kỷ niệm " + entry["example"] + " năm 2025.").commemorations
+    assert cs, entry["example"]
+
+
+@pytest.mark.parametrize("entry", load("issuers")["issuers"], ids=lambda e: e["code"])
+def test_issuer_code_examples(entry):
+    from extractors.symbols import issuer_code
+    assert re.sub(r"\d+$", "", issuer_code(entry["example"])) == entry["code"]  # QH15 -> QH
