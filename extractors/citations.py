@@ -156,6 +156,13 @@ class CitationExtractor:
         own_norm = normalize_symbol(own) if own else None
         mentions = self._find(text)
         mentions = [m for m in mentions if not (own_norm and m.number and normalize_symbol(m.number) == own_norm)]
+        # A web page's headline above the document's own header names the
+        # document itself, sometimes misprinted (05/2025/TT-BCT for 05/2026/TT-BCT).
+        own_span = doc.results["document"].spans.get("number")
+        if own_norm and own_span:
+            mentions = [m for m in mentions if not (
+                m.number and m.start < own_span.start and type_code(m.number) == type_code(own_norm)
+                and issuer_code(m.number) == issuer_code(own_norm))]
         doc.results["citations"] = self._resolve(doc, mentions)
         doc.cache["citation_spans"] = [(m.start, m.end) for m in mentions]
 

@@ -124,7 +124,8 @@ class CommemorationExtractor:
                 add(n, ev, origin.value, ann.value, m.start(), r.end(), "count_dates", origin, ann)
             else:
                 y = _YEAR_RANGE.search(r.group())
-                if not y:
+                # two bare years make an anniversary only when they agree with the count
+                if not y or int(y.group("b")) - int(y.group("a")) != n or re.match(r"\s*\d", m.group("ev")):
                     continue
                 add(n, m.group("ev"), y.group("a"), y.group("b"), m.start(), r.end(), "count_years")
             # the next event in a list shares the count

@@ -97,7 +97,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # sáng 22.4, ngày 3/4, từ 01/7 (no year: inferred)
     # 20/11, 2/9 with no year and no cue: only a known commemorative day near
     # a word that marks it (kỷ niệm, lễ, Quốc khánh …); checked in find_dates.
-    ("known_day", re.compile(rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/.-])(?P<m>{M})(?![\d]|[/.,-]\d|[/-][A-ZĐa-zđ])")),
+    ("known_day", re.compile(rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/-])(?P<m>{M})(?![\d]|[/.,-]\d|[/-][A-ZĐa-zđ])")),
     ("numeric_noyear", re.compile(
         rf"\b{CUE}{SP}(?:(?i:ngày){SP})?(?P<d>{D})(?P<sep>[/.])(?P<m>{M})(?![\d]|[/.]\d|[/-][A-ZĐa-zđ]|\.\d)")),
 ]

@@ -10,12 +10,13 @@ line by line here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from extractors.data import load
 from extractors.datefind import find_dates
-from extractors.places import modern_accents, province_in
-from extractors.symbols import BLANK_SYMBOL, SYMBOL, issuer_code, normalize_symbol, type_code
+from extractors.places import modern_accents, province_in, province_of_district, split_joined
+from extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL, issuer_code, normalize_symbol, type_code
 from extractors.text import is_caps, sentence_case, title_case_org
 from pipeline.clean import collapse
 from pipeline.doc import Doc
@@ -24,7 +25,9 @@ from schemas.models import DocumentMeta
 HEADER_ZONE = 3000      # characters: the header sits at the top
 
 _MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc")
-_NUMBER = re.compile(rf"\bSố\s*(?:và\s+ký\s+hiệu\s*)?[:.]?\s*(?:(?P<sym>{SYMBOL})|[.…_ \t]*(?P<blank>{BLANK_SYMBOL}))")
+# The number is often filled in by hand after printing: "Số: 2536 /QĐ-UBND".
+_NUMBER = re.compile(rf"\bSố\s*(?:và\s+ký\s+hiệu\s*)?[:.]?\s*(?:(?P<sym>{SYMBOL}|\d{{1,5}}[a-z]?[ \t]+/{SEGS}(?:/{SEGS})?)"
+                     rf"|[.…_ \t]*(?P<blank>{BLANK_SYMBOL}))")
 _PLACE_DATE = re.compile(
     r"(?:^|\n)[ \t]*(?P<place>[^\n,;:()]{2,45}?)[ \t]*,[ \t]*(?P<date>ngày\b[^\n]{0,40}?năm[ \t]*(?:\d{4}|[.…_ ]*\d{4}))",
     re.I)
@@ -40,11 +43,44 @@ def _types() -> list[dict]:
     return load("doc_types")["types"]
 
 
+def strip_accents(s: str) -> str:
+    """`QUYÉT ĐỊNH` (an OCR slip for QUYẾT) and `QUYẾT ĐỊNH` both become QUYET DINH."""
+    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=1)
-def _heading_rx() -> re.Pattern:
-    words = sorted((t["word"] for t in _types()), key=len, reverse=True)
-    alts = "|".join(r"\s+".join(map(re.escape, w.upper().split())) for w in words)
-    return re.compile(rf"(?m)^[ \t]*(?P<w>{alts})[ \t]*$")
+def _heading_words() -> dict[str, str]:
+    return {strip_accents(t["word"]).upper(): t["word"] for t in _types()}
+
+
+class _Heading:
+    """A line holding only a document type word, in capitals."""
+
+    def __init__(self, start: int, end: int, word: str):
+        self._span = (start, end)
+        self.word = word
+
+    def span(self, _group: str = "w") -> tuple[int, int]:
+        return self._span
+
+    def end(self) -> int:
+        return self._span[1]
+
+    def group(self, _name: str = "w") -> str:
+        return self.word
+
+
+def _find_heading(zone: str) -> _Heading | None:
+    words = _heading_words()
+    for m in re.finditer(r"(?m)^[ \t]*(?P<w>[^\n]{2,40}?)[ \t]*$", zone):
+        w = m.group("w")
+        if not is_caps(w):
+            continue
+        key = re.sub(r"\s+", " ", strip_accents(w).upper()).strip(" :")
+        if key in words:
+            return _Heading(m.start("w"), m.end("w"), words[key])
+    return None
 
 
 def _doc_type_of_word(word: str) -> str:
@@ -124,6 +160,34 @@ def _header_lines(text: str, motto_start: int) -> list[str]:
     return list(reversed(out))
 
 
+_TITLE_STOP = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Kính\s+gửi|Theo\s|Xét\s|[-_=*~. ]{3,}$|[IVX]+\.\s|\d+\.\s|Điều\s+\d)")
+
+
+def _title_after_heading(text: str, pos: int) -> tuple[int, int] | None:
+    """The subject line: the lines after the type heading, up to a blank line,
+    a rule line, the preamble (Căn cứ, Kính gửi …), or, under a title in mixed
+    case, a line in capitals (the issuing authority: CHỦ TỊCH ỦY BAN …)."""
+    lines = list(re.finditer(r"(?m)^[^\n]*$", text[pos:pos + 1500]))
+    start = end = None
+    caps_title = None
+    for m in lines:
+        ln = m.group()
+        st = ln.strip()
+        if start is None:
+            if not st:
+                continue
+            start = pos + m.start()
+            caps_title = is_caps(st)
+            end = pos + m.end()
+            continue
+        if not st or _TITLE_STOP.match(st) or (not caps_title and is_caps(st)) or st.startswith("_"):
+            break
+        end = pos + m.end()
+    if start is None:
+        return None
+    return start, end
+
+
 class MetadataExtractor:
     name = "metadata"
     requires: tuple[str, ...] = ()
@@ -170,16 +234,14 @@ class MetadataExtractor:
             spans["issue_date"] = doc.span_model(*pd.span("date"))
             doc.cache["issue_line"] = pd.span("date")
 
-        heading = None
-        if is_official:
-            for h in _heading_rx().finditer(zone):
-                heading = h
-                break
+        heading = _find_heading(zone) if is_official else None
         if heading:
             meta.doc_type = _doc_type_of_word(heading.group("w"))
             spans["doc_type"] = doc.span_model(*heading.span("w"))
         elif meta.number:
             meta.doc_type = _doc_type_of_code(type_code(meta.number)) or "official_letter"
+        elif is_official and re.search(r"(?m)^\s*V/[vV]\b", zone):
+            meta.doc_type = "official_letter"     # a letter's subject line, its number unreadable
         elif not is_official:
             meta.doc_type = "news_article"
         # A Công văn has a symbol without a type code (4085/UBND-ĐT) and no heading.
@@ -187,10 +249,7 @@ class MetadataExtractor:
         # Title: the lines after the heading up to a blank line, or the V/v line.
         title_span = None
         if heading:
-            rest = text[heading.end():]
-            m = re.match(r"\s*\n(?P<t>(?:[^\n]+\n?)+?)(?:\n\s*\n|\n(?=Căn cứ|Thực hiện|Kính gửi|Theo|Xét))", rest + "\n\n")
-            if m:
-                title_span = (heading.end() + m.start("t"), heading.end() + m.end("t"))
+            title_span = _title_after_heading(text, heading.end())
         if title_span is None and is_official:
             m = re.search(r"(?:^|\n)\s*(?P<t>(?:V/v|V/V|Về việc|VỀ VIỆC)\b[^\n]*(?:\n(?!\s*\n)[^\n]*){0,3})", zone)
             if m:
@@ -201,7 +260,7 @@ class MetadataExtractor:
                 title_span = (m.start("t"), end)
         if title_span:
             s, e = title_span
-            while e > s and text[e - 1] in " \n.":
+            while e > s and text[e - 1] in " \n._":
                 e -= 1
             meta.title = sentence_case(collapse(text[s:e]))
             spans["title"] = doc.span_model(s, e)
@@ -217,12 +276,15 @@ class MetadataExtractor:
 
         if not is_official:
             self._article(doc, meta, spans)
+        elif doc.format == "html":
+            meta.published_date = doc.meta.get("published") or self._posted_date(doc, spans)
 
         ref_date = meta.issue_date or meta.published_date
         if meta.issuer and _CENTRAL.match(meta.issuer):
             meta.province = None
         else:
             meta.province = (province_in(meta.issuer, ref_date)
+                             or province_of_district(meta.issuer, ref_date)
                              or (province_in(meta.issue_place, ref_date) if meta.issuer and is_official else None)
                              or (self._article_province(doc, meta, ref_date) if not is_official else None))
         meta.spans = spans
@@ -248,18 +310,7 @@ class MetadataExtractor:
         text = doc.text
         meta.title = doc.meta.get("title") or self._article_title(doc, spans)
         pub = doc.meta.get("published")
-        if not pub:
-            for rx in (_NEWS_DATE, _TIME_DATE):
-                m = rx.search(text[:4000])
-                if m:
-                    f = find_dates(m.group("date"))
-                    if f and f[0].value:
-                        pub = f[0].value
-                        s = m.start("date") + f[0].start
-                        spans["published_date"] = doc.span_model(s, m.start("date") + f[0].end)
-                        doc.cache["published_span"] = (s, m.start("date") + f[0].end)
-                        break
-        meta.published_date = pub
+        meta.published_date = pub or self._posted_date(doc, spans)
         author = doc.meta.get("author")
         if not author:
             tail_start = max(0, len(text) - 1500)
@@ -274,7 +325,22 @@ class MetadataExtractor:
                     s = text.rstrip().rfind(last)
                     spans["author"] = doc.span_model(s, s + len(last))
         meta.author = author
-        meta.issuer = doc.meta.get("site") or self._article_issuer(doc)
+        meta.issuer = doc.meta.get("site") or self._article_issuer(doc) or self._issuer_from_author(doc, author, meta)
+
+    @staticmethod
+    def _posted_date(doc: Doc, spans: dict) -> str | None:
+        """"Cập nhật: 18/03/2024", "Ngày cập nhật: 06/04/2026", "22:19 | 22/11/2021"."""
+        text = doc.text
+        for rx in (_NEWS_DATE, _TIME_DATE):
+            m = rx.search(text[:4000])
+            if m:
+                f = find_dates(m.group("date"))
+                if f and f[0].value:
+                    s, e = m.start("date") + f[0].start, m.start("date") + f[0].end
+                    spans["published_date"] = doc.span_model(s, e)
+                    doc.cache["published_span"] = (s, e)
+                    return f[0].value
+        return None
 
     def _article_title(self, doc: Doc, spans: dict) -> str | None:
         text = doc.text
@@ -328,12 +394,49 @@ class MetadataExtractor:
                     return e["name"]
         return None
 
+    @staticmethod
+    def _issuer_from_author(doc: Doc, author: str | None, meta: DocumentMeta) -> str | None:
+        """A department's own site signs its news: "Nguồn: Sở Công Thương", or a
+        writer with the department's code ("Xuyên-SCT"). The province comes from
+        the headline or the text."""
+        if not author:
+            return None
+        org = None
+        if re.match(r"(?:Sở|Bộ|Ủy ban|UBND|Văn phòng|Ban|Cục|Chi cục|Trung tâm)\b", author):
+            org = _expand(author)
+        else:
+            m = re.search(r"-\s*([A-ZĐ]{2,6})$", author)
+            if m:
+                for e in load("issuers")["issuers"]:
+                    if e["code"] == m.group(1):
+                        org = e["name"]
+        if org and re.fullmatch(r"(?:Văn phòng|Phòng \w+)?\s*Sở", org):
+            # a unit of an unnamed department: the department the text names most
+            sos = re.findall(r"Sở\s+(?:[A-ZĐ][\wà-ỹ]*\s?){1,4}", doc.text)
+            org = collapse(max(set(sos), key=sos.count)) if sos else org
+        if not org or len(org.split()) < 2:
+            return None
+        if province_in(org):
+            return org
+        p = province_in(meta.title) or _most_named_province(doc.text)
+        return f"{org} tỉnh {p}" if p else org
+
     def _article_province(self, doc: Doc, meta: DocumentMeta, ref_date: str | None) -> str | None:
         for phrase in (meta.issuer, meta.title):
             p = province_in(phrase, ref_date)
             if p:
                 return p
         return None
+
+
+def _most_named_province(text: str) -> str | None:
+    """The province a text names most often after `tỉnh`/`thành phố`, if any."""
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"(?:tỉnh|thành phố|TP\.?)\s+([^\n,.;()]{2,25})", text):
+        p = province_in(m.group(0))
+        if p:
+            counts[p] = counts.get(p, 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 __all__ = ["MetadataExtractor", "modern_accents"]

@@ -44,17 +44,26 @@ def _matcher() -> tuple[re.Pattern, dict[str, dict]]:
 
 def find_provinces(phrase: str) -> list[tuple[int, int, dict]]:
     """Provinces named in a phrase: (start, end, entry), in order. Offsets refer
-    to the folded phrase, which keeps the phrase's length."""
+    to the folded phrase, which keeps the phrase's length. A name that is also a
+    person's or a road's (Hồ Chí Minh) counts only after its `require_prefix`."""
     rx, names = _matcher()
     f = fold(phrase)
-    return [(m.start(), m.end(), names[m.group(1)]) for m in rx.finditer(f)]
+    out = []
+    for m in rx.finditer(f):
+        e = names[m.group(1)]
+        if e.get("require_prefix") and m.group(1) == fold(e["name"]):
+            before = f[:m.start()].rstrip()
+            if not any(before.endswith(fold(p)) for p in e["require_prefix"]):
+                continue
+        out.append((m.start(), m.end(), e))
+    return out
 
 
 def province_in(phrase: str | None, on_date: str | None = None) -> str | None:
     """The first province a phrase names, under the name in force on `on_date`."""
     if not phrase:
         return None
-    hits = find_provinces(phrase)
+    hits = find_provinces(split_joined(phrase))
     if not hits:
         return None
     return name_on(hits[0][2]["name"], on_date)
@@ -90,3 +99,35 @@ def merged_province(name: str | None) -> str | None:
     if e.get("renamed_to"):
         e = _entry(e["renamed_to"]) or e
     return e.get("merged_into") or e["name"]
+
+
+@lru_cache(maxsize=1)
+def _districts() -> dict[str, str]:
+    return {fold(d["name"]): d["province"] for d in load("districts")["districts"]}
+
+
+_DISTRICT_RX = re.compile(r"(?:huyện|quận|thị xã|thành phố|thị trấn)\s+(?P<n>[^\s,;()]+(?:\s+[^\s,;()]+){0,3})", re.I)
+
+
+def province_of_district(phrase: str | None, on_date: str | None = None) -> str | None:
+    """`Ủy ban nhân dân huyện Krông Nô` -> Đắk Nông (districts before the 2025
+    reform, data/districts.yaml). Only a phrase naming a district is looked up."""
+    if not phrase:
+        return None
+    for m in _DISTRICT_RX.finditer(split_joined(phrase)):
+        words = m.group("n").split()
+        for k in range(len(words), 0, -1):          # longest name first
+            p = _districts().get(fold(" ".join(words[:k])))
+            if p:
+                return name_on(p, on_date)
+    return None
+
+
+def split_joined(s: str) -> str:
+    """Words a converter glued together (`ĐắkNông`) get their space back."""
+    out = []
+    for i, ch in enumerate(s):
+        if i and ch.isupper() and s[i - 1].islower():
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)

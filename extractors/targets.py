@@ -48,6 +48,18 @@ def _qty_rx() -> re.Pattern:
         rf"(?P<unit>{alts})(?![\w])(?P<per>/năm)?(?P<up>\s*trở\s+lên)?")
 
 
+_GOAL_OWN = re.compile(r"(?i:phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu)")
+
+
+@lru_cache(maxsize=1)
+def _dimensions() -> dict[str, str]:
+    return {u["unit"]: u["dimension"] for u in load("units")["units"]}
+
+
+def _dimension(unit: str) -> str:
+    return _dimensions().get(unit, "count")
+
+
 _CMP = {"ít nhất": ">=", "tối thiểu": ">=", "không dưới": ">=", "không thấp hơn": ">=", "trên": ">", "hơn": ">",
         "vượt": ">", "dưới": "<", "không quá": "<=", "tối đa": "<=", "không vượt quá": "<=", "từ": ">="}
 
@@ -167,6 +179,12 @@ class TargetExtractor:
         prev_end = 0
         for i, q in enumerate(qtys):
             unit = dict(_units())[q.group("unit")]
+            # A count (37 hộ, 02 dự án) is a goal only when its own clause says so:
+            # conclusions and reports list counts of work to do or done.
+            if _dimension(unit) == "count" and status == "target" and not (
+                    _GOAL_OWN.search(clause[:q.start()]) or (q.group("cmp") and collapse(q.group("cmp")).lower() in _CMP)):
+                prev_end = q.end()
+                continue
             if _NOT_GOAL.search(clause[max(0, q.start() - 60):q.start()]):
                 prev_end = q.end()
                 continue

@@ -518,6 +518,10 @@ def ingest(opts: Options, *, fn: Callable[[str], dict] = extract_record, warm: C
     err = err or sys.stderr
     t_start = time.monotonic()
     files = discover(opts.paths)
+    parent = os.path.dirname(os.path.abspath(opts.db))
+    if not os.path.isdir(parent):
+        from pipeline.store import StoreError
+        raise StoreError(f"cannot create store {opts.db}: directory {parent} does not exist")
     roots = [os.path.abspath(os.fspath(p)) for p in opts.paths]
     lock = IngestLock(opts.db)
     lock.acquire(wait=opts.wait, on_wait=lambda pid: print(
@@ -595,6 +599,7 @@ def ingest(opts: Options, *, fn: Callable[[str], dict] = extract_record, warm: C
                         continue
                     try:
                         ex = Extraction.model_validate_json(rec["extraction"])
+                        ex.source.path = t.path     # the store's key, whatever a reader called it
                         store.write_extraction(ex, size=t.size, mtime_ns=t.mtime_ns, run_id=run_id)
                     except Exception as e:
                         if _fatal_db_error(e):

@@ -42,7 +42,7 @@ def _sigterm_to_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-INGEST_HELP = """Extract every document under PATH... and store it in the DuckDB store.
+INGEST_HELP = """Extract every document under PATH... into the store (incremental).
 
 Directories are searched recursively for .txt .pdf .html .htm .docx .doc files.
 A file already stored with the same size and mtime (or the same sha256) and the
@@ -82,8 +82,8 @@ def register(app: typer.Typer) -> None:
         log_json: bool = typer.Option(False, "--log-json", help="Print one JSON line per file on stdout, then a "
                                                                 "summary line."),
         progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
-                                                help="Progress bar on stderr [default: on when stderr is a "
-                                                     "terminal]."),
+                                                help="Progress bar on stderr (default: on when stderr is a "
+                                                     "terminal)."),
         force: bool = typer.Option(False, "--force", help="Re-extract every file, changed or not."),
         retry_failed: bool = typer.Option(False, "--retry-failed",
                                           help="Retry files that failed before even if they have not changed."),
@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
                                                           "exist."),
     ) -> None:
         from pipeline.batch import (EXIT_BUSY, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ExecutorError, Options,
-                                    format_summary, ingest as run_ingest)
+                                    default_workers, format_summary, ingest as run_ingest)
         from pipeline.store import StoreBusy, StoreError
 
         opts = Options(paths=[str(p) for p in paths], db=str(db), workers=workers, executor=executor.value,
@@ -118,7 +118,7 @@ def register(app: typer.Typer) -> None:
         finally:
             signal.signal(signal.SIGTERM, old)
         label = f"dask {scheduler}" if executor is Executor.dask else \
-            f"local pool of {workers or 'all'} workers"
+            f"local pool of {workers or default_workers()} workers"
         print(format_summary(summary, str(db), label), file=sys.stderr, flush=True)
         raise typer.Exit(summary.exit_code)
 
@@ -128,9 +128,10 @@ def register(app: typer.Typer) -> None:
         runs: int = typer.Option(5, "--runs", min=0, help="How many recent runs to show."),
         json_out: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
     ) -> None:
-        """What the store holds: rows per table, documents per format and extractor
-        version, failures, and the last runs. Exit code 1 when there is no store,
-        4 when an ingest holds it."""
+        """What the store holds, and its last runs.
+
+        Rows per table, documents per format and extractor version, failures, and
+        the last runs. Exit code 1 when there is no store, 4 when an ingest holds it."""
         from pipeline.store import Store, StoreBusy, StoreError
 
         try:
@@ -142,6 +143,8 @@ def register(app: typer.Typer) -> None:
         except StoreError as e:
             _err(str(e))
             raise typer.Exit(1)
+        from pipeline.extract import EXTRACTOR_VERSION
+        rep["current_extractor_version"] = EXTRACTOR_VERSION
         if json_out:
             print(json.dumps(rep, ensure_ascii=False, default=_jsonable))
             return
@@ -157,8 +160,9 @@ def register(app: typer.Typer) -> None:
         max_width: int = typer.Option(60, "--max-width", min=0, help="Cut table cells to this many characters "
                                                                      "(0: never)."),
     ) -> None:
-        """Run one read-only SQL query on the store. The store is opened read-only
-        with file access disabled: statements that write (INSERT, UPDATE, CREATE,
+        """Run one read-only SQL query on the store.
+
+        The store is opened read-only with file access disabled: statements that write (INSERT, UPDATE, CREATE,
         COPY, ATTACH …) are refused. Tables: documents, citations,
         citation_mentions, cited_documents, dates, commemorations, targets,
         signatories, failures, runs, migrations. Exit code 1 on a refused or failed
@@ -191,8 +195,10 @@ def register(app: typer.Typer) -> None:
         fmt: ExportFormat = typer.Option(ExportFormat.parquet, "--format", "-f", help="File format."),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
-        """Write every table of the store to OUT_DIR, one file per table, rows in
-        key order (CSV with a header row; list columns as [a, b])."""
+        """Write every table of the store to OUT_DIR (Parquet or CSV).
+
+        One file per table, TABLE.parquet or TABLE.csv, rows in key order. CSV files
+        have a header row and list columns as DuckDB prints lists."""
         from pipeline.store import StoreBusy, StoreError, export as run_export
 
         try:
@@ -264,7 +270,9 @@ def _print_status(rep: dict) -> None:
     if rep.get("by_format"):
         p("formats      " + ", ".join(f"{k} {v}" for k, v in rep["by_format"].items()))
     if rep.get("extractor_versions"):
-        p("extractor    " + ", ".join(f"{k}: {v} documents" for k, v in rep["extractor_versions"].items()))
+        cur = rep.get("current_extractor_version")
+        p("extractor    " + ", ".join(f"{k}{' (current)' if k == cur else ' (re-extracted by the next ingest)'}: "
+                                      f"{v} documents" for k, v in rep["extractor_versions"].items()))
     if rep.get("failures_by_class"):
         p("failures     " + ", ".join(f"{k} {v}" for k, v in rep["failures_by_class"].items()))
         for f in rep.get("recent_failures", []):

@@ -86,3 +86,24 @@ def test_kill_9_mid_run_then_rerun_equals_a_clean_run(tmp_path):
     with Store(killed_db, read_only=True) as s:
         statuses = [x for (x,) in s.con.execute("SELECT status FROM runs ORDER BY id").fetchall()]
     assert statuses == ["interrupted", "failures"]
+
+
+def test_sigterm_stops_cleanly(tmp_path):
+    root = tmp_path / "corpus"
+    n = make_corpus(root)
+    db = tmp_path / "s.duckdb"
+    p = subprocess.Popen(ingest_cmd(root, db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in p.stdout:
+        if json.loads(line).get("status") == "new":
+            p.send_signal(signal.SIGTERM)
+            break
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    assert "interrupted" in err
+    with Store(db, read_only=True) as s:
+        assert s.con.execute("SELECT status, finished_at IS NOT NULL FROM runs").fetchall() == [("interrupted", True)]
+        stored = s.con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert 1 <= stored < n
+    # no worker outlives it
+    ps = subprocess.run(["ps", "-eo", "ppid,args"], capture_output=True, text=True).stdout
+    assert not [x for x in ps.splitlines() if x.split(None, 1)[0] == str(p.pid)]

@@ -251,6 +251,8 @@ class _Doc:
                 continue
             if tag == f"{W}t":
                 out.append(c.text or "")
+                for ch in c:        # unexpanded entity references: keep the text after them
+                    out.append(ch.tail or "")
             elif tag == f"{W}tab":
                 out.append("\t")
             elif tag in (f"{W}br", f"{W}cr"):

@@ -553,7 +553,7 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
     if not html.strip():
         raise ReadError(path, "empty page (no HTML content)")
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as e:
         raise ReadError(path, f"not a readable HTML page ({e})")
     head = _head_meta(root)
@@ -585,6 +585,8 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
     skipped_title = False
     for el, t, link in paras:
         if el is not None and _contains(content, el) and len(t) >= 25 and link < 0.5 * len(t):
+            if _tag(el) in ("h1", "h2", "h3", "h4", "h5", "h6") or _words(el) & _TITLE_WORDS:
+                continue
             if _title_like(el, t) and not skipped_title:
                 skipped_title = True      # a headline set inside the article container
                 continue
@@ -629,7 +631,9 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
         hpos = pos[headline_el]
         blocks = [b for b in _ordered_blocks(body, pos)
                   if not _contains(headline_el, b) and not _contains(b, headline_el)
-                  and not _contains(content, b) and not _contains(b, content)]
+                  and not _contains(b, content)
+                  and (not _contains(content, b)
+                       or (_contains(content, headline_el) and pos[b] < start_pos))]
         before = []
         for b in reversed([b for b in blocks if pos[b] < hpos]):
             if len(before) == 3 or _tag(b) in ("h1", "h2", "h3", "h4") or _words(b) & _TITLE_WORDS:

@@ -118,7 +118,7 @@ def _strip_tone(word: str) -> tuple[str, int]:
 def syllable_kind(word: str) -> int:
     """+1 a Vietnamese syllable with a diacritic, 0 a plain ASCII word,
     -1 a word no Vietnamese spelling allows (stray symbols, impossible letters)."""
-    w = word.casefold()
+    w = word.lower()
     base, tones = _strip_tone(w)
     if tones > 1:
         return -1
@@ -179,3 +179,20 @@ def fix_legacy_text(text: str) -> tuple[str, str | None]:
         if sc > best_score + 0.05:
             best, best_name, best_score = cand, name, sc
     return best, best_name
+
+
+def unicode_to_cp1258(s: str) -> bytes:
+    """Encode Vietnamese text as Windows-1258 (base letters with ă â ê ô ơ ư đ
+    precomposed, tone marks as combining characters), e.g. to write test data."""
+    out = bytearray()
+    for ch in unicodedata.normalize("NFC", s):
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        d = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in d if c in _TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
+        out += (base + tones).encode("cp1258", errors="replace")
+    return bytes(out)

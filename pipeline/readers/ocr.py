@@ -89,3 +89,44 @@ def pgm_bytes(width: int, height: int, stride: int, buffer) -> bytes:
         return header + bytes(mv[: width * height])
     rows = [bytes(mv[r * stride: r * stride + width]) for r in range(height)]
     return header + b"".join(rows)
+
+
+def osd_rotation(image: bytes, *, timeout: float = 30.0) -> int:
+    """Clockwise rotation (0, 90, 180, 270) that turns the page upright, from tesseract's
+    orientation detection; 0 when unsure or when detection fails (too little text)."""
+    exe = shutil.which("tesseract")
+    if exe is None or timeout <= 0:
+        return 0
+    try:
+        out = subprocess.run([exe, "stdin", "stdout", "--psm", "0", "--dpi", str(DPI)], input=image,
+                             capture_output=True, timeout=timeout, env=_env(), check=False)
+    except (subprocess.TimeoutExpired, OSError):
+        return 0
+    rotate, conf = 0, 0.0
+    for line in out.stdout.decode("utf-8", "replace").splitlines():
+        key, _, val = line.partition(":")
+        try:
+            if key.strip() == "Rotate":
+                rotate = int(val.strip())
+            elif key.strip() == "Orientation confidence":
+                conf = float(val.strip())
+        except ValueError:
+            return 0
+    return rotate if rotate in (90, 180, 270) and conf >= 2.0 else 0
+
+
+def rotate_image(image: bytes, degrees_cw: int) -> tuple[bytes, int, int] | None:
+    """The image turned clockwise, as PGM, with its width and height; None without Pillow."""
+    try:
+        import io
+
+        from PIL import Image
+    except ImportError:
+        return None
+    turn = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
+            270: Image.Transpose.ROTATE_90}[degrees_cw]
+    with Image.open(io.BytesIO(image)) as im:
+        out = im.convert("L").transpose(turn)
+        buf = io.BytesIO()
+        out.save(buf, format="PPM")
+        return buf.getvalue(), out.width, out.height

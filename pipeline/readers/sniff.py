@@ -53,14 +53,22 @@ def fmt_size(n: int) -> str:
     return f"{n} bytes"
 
 
+def _mb_pair(size: int, limit: int) -> tuple[str, str]:
+    """Size and limit in MB, with as many decimals as it takes to tell them apart."""
+    lim = limit / MB
+    for d in (1, 2, 3, 4, 6):
+        a = f"{size / MB:.{d}f}"
+        b = f"{lim:.0f}" if lim >= 1 and lim == int(lim) else f"{lim:.{d}f}"
+        if a != b:
+            return a, b
+    return f"{size / MB:.6f}", f"{lim:.6f}"
+
+
 def check_size(path: str | Path, size: int, limit: int | None = None) -> None:
     limit = max_bytes() if limit is None else limit
     if size > limit:
-        if limit >= MB:
-            raise ReadError(path, f"file is {size / MB:.1f} MB, over the limit of {limit / MB:.0f} MB "
-                                  f"(set VANBAN_MAX_BYTES to raise it)")
-        raise ReadError(path, f"file is {fmt_size(size)}, over the limit of {fmt_size(limit)} "
-                              f"(set VANBAN_MAX_BYTES to raise it)")
+        a, b = _mb_pair(size, limit)
+        raise ReadError(path, f"file is {a} MB, over the limit of {b} MB (set VANBAN_MAX_BYTES to raise it)")
 
 
 @dataclass
@@ -138,7 +146,7 @@ def _zip_kind(path: Path) -> Sniffed:
                 if info.file_size < 200:
                     mimetype = z.read("mimetype").decode("ascii", "replace").strip()
     except zipfile.BadZipFile as e:
-        raise ReadError(path, f"corrupt or truncated zip container ({e}); a .docx must be a complete zip file")
+        raise ReadError(path, f"corrupt or truncated zip/.docx file (not a complete zip archive: {e})")
     except (OSError, EOFError, ValueError) as e:
         raise ReadError(path, f"corrupt or truncated zip container ({e})")
     if "word/document.xml" in names:
