@@ -108,6 +108,17 @@ _CENTRAL = re.compile(r"^(?:Bộ|Chính phủ|Thủ tướng|Văn phòng Chính 
                       r"Viện kiểm sát nhân dân tối cao|Kiểm toán nhà nước|Ngân hàng Nhà nước)\b", re.I)
 
 
+_CENTRAL_FOLDED = re.compile(r"^(?:BO|CHINH PHU|THU TUONG|VAN PHONG CHINH PHU|QUOC HOI|UY BAN THUONG VU QUOC HOI|CUC|"
+                             r"TONG CUC|BAN CHAP HANH TRUNG UONG|DANG CONG SAN|BO CHINH TRI|BAN BI THU|TOA AN NHAN DAN TOI CAO|"
+                             r"VIEN KIEM SAT NHAN DAN TOI CAO|KIEM TOAN NHA NUOC|NGAN HANG NHA NUOC)\b")
+
+
+def _is_central(issuer: str) -> bool:
+    """A central body (ministries, Government, the Party's centre): no province.
+    Compared without accents, so an OCR'd header still counts."""
+    return bool(_CENTRAL.match(issuer) or _CENTRAL_FOLDED.match(strip_accents(issuer).upper()))
+
+
 def _expand(s: str) -> str:
     for rx, rep in _ABBREV:
         s = rx.sub(rep, s)
@@ -182,6 +193,8 @@ def _title_after_heading(text: str, pos: int) -> tuple[int, int] | None:
             continue
         if not st or _TITLE_STOP.match(st) or (not caps_title and is_caps(st)) or st.startswith("_"):
             break
+        if (pos + m.end()) - start > 400:       # a subject line is not a page
+            break
         end = pos + m.end()
     if start is None:
         return None
@@ -238,10 +251,12 @@ class MetadataExtractor:
         if heading:
             meta.doc_type = _doc_type_of_word(heading.group("w"))
             spans["doc_type"] = doc.span_model(*heading.span("w"))
+        elif is_official and re.search(r"(?m)^\s*V/[vV]\b", zone):
+            # A letter: no type heading, a V/v subject line. Its symbol's first part
+            # is the issuer (5680/CT-CS is Cục Thuế's, not a Chỉ thị).
+            meta.doc_type = "official_letter"
         elif meta.number:
             meta.doc_type = _doc_type_of_code(type_code(meta.number)) or "official_letter"
-        elif is_official and re.search(r"(?m)^\s*V/[vV]\b", zone):
-            meta.doc_type = "official_letter"     # a letter's subject line, its number unreadable
         elif not is_official:
             meta.doc_type = "news_article"
         # A Công văn has a symbol without a type code (4085/UBND-ĐT) and no heading.
@@ -269,7 +284,7 @@ class MetadataExtractor:
         if is_official:
             cut = motto.start() if motto else (num.start() if num else 0)
             meta.issuer = _issuer_from_header(_header_lines(text, cut))
-            if meta.issuer and _CENTRAL.match(meta.issuer) is None and len(meta.issuer.split()) <= 2:
+            if meta.issuer and not _is_central(meta.issuer) and len(meta.issuer.split()) <= 2:
                 meta.issuer = None   # a stray word, not an issuer
             if not meta.issuer and meta.number:
                 meta.issuer = self._issuer_from_symbol(meta.number, meta.issue_place)
@@ -280,7 +295,7 @@ class MetadataExtractor:
             meta.published_date = doc.meta.get("published") or self._posted_date(doc, spans)
 
         ref_date = meta.issue_date or meta.published_date
-        if meta.issuer and _CENTRAL.match(meta.issuer):
+        if meta.issuer and _is_central(meta.issuer):
             meta.province = None
         else:
             meta.province = (province_in(meta.issuer, ref_date)

@@ -19,6 +19,7 @@ when the signing sentence names that title.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from extractors.places import find_provinces
 from extractors.text import is_caps
@@ -45,6 +46,17 @@ _PERSON_TITLE = re.compile(
 _TITLE_NAME = re.compile(
     rf"(?P<title>(?:Phó\s+)?(?:Giám\s+đốc|Chủ\s+tịch|Bí\s+thư|Trưởng\s+ban|Thứ\s+trưởng|Bộ\s+trưởng)(?:\s+[{_UP}{_LO}]+){{0,8}}?)"
     rf"\s+(?P<name>{NAME})\s+(?:đã\s+)?ký")
+
+
+# Words a signer's title holds (compared without accents: OCR drops and swaps them).
+_POSITION = re.compile(r"\b(?:CHU TICH|GIAM DOC|TRUONG|PHO|THU TUONG|BI THU|CHANH|UY VIEN|CHU NHIEM|TONG|THU KY|"
+                       r"KE TOAN|DAI DIEN|CUC TRUONG|VU TRUONG|HIEU TRUONG|VIEN TRUONG|CHI HUY|TU LENH|CHINH UY|"
+                       r"GIAM DINH|TRUONG BAN|THU TRUONG|BO TRUONG|CHU NHIEM|DIRECTOR|CHAIRMAN)\b")
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d").upper())
+    return "".join(c for c in s if not unicodedata.combining(c))
 
 
 def _title_case(s: str) -> str:
@@ -118,14 +130,18 @@ class SignatoryExtractor:
                 continue
             above.reverse()                  # top to bottom
             auth = [a for a in above if _AUTH.match(collapse(a[2]))]
-            titles = [a for a in above if not _AUTH.match(collapse(a[2]))]
-            if not titles and auth:
-                # "KT. CHỦ TỊCH" alone: the title is the authority's role
-                title = None
-            elif titles:
-                title = _title_case(" ".join(t[2] for t in titles))
-            else:
+            rest = [a for a in above if not _AUTH.match(collapse(a[2]))]
+            # The title is the line just above the name (two when a converter
+            # split it: PHÓ CHỦ / TỊCH); capital lines further up name the body.
+            titles = rest[-1:]
+            if titles and not _POSITION.search(_fold(titles[0][2])) and len(rest) >= 2:
+                titles = rest[-2:]
+            if titles and not _POSITION.search(_fold(" ".join(t[2] for t in titles))):
                 continue
+            if not titles and not auth:
+                continue
+            # "KT. CHỦ TỊCH" alone: the title is the authority's role
+            title = _title_case(" ".join(t[2] for t in titles)) if titles else None
             if title and re.search(r"CỘNG HÒA|ĐỘC LẬP|NƠI NHẬN", title.upper()):
                 continue
             on_behalf = " / ".join(_auth_norm(a[2]) for a in auth) or None

@@ -81,14 +81,24 @@ def ocr_image(image: bytes, *, lang: str = LANG, psm: int | None = None, dpi: in
     return out.stdout.decode("utf-8", "replace")
 
 
-def pgm_bytes(width: int, height: int, stride: int, buffer) -> bytes:
-    """A binary PGM (P5) image from an 8-bit grayscale buffer with row stride."""
+def pgm_bytes(width: int, height: int, stride: int, buffer,
+              white_out: list[tuple[int, int, int, int]] = ()) -> bytes:
+    """A binary PGM (P5) image from an 8-bit grayscale buffer with row stride; the
+    pixel boxes in `white_out` (x0, y0, x1, y1, end-exclusive) are painted white."""
     header = f"P5\n{width} {height}\n255\n".encode()
-    mv = memoryview(buffer)
+    mv = memoryview(buffer).cast("B")
     if stride == width:
-        return header + bytes(mv[: width * height])
-    rows = [bytes(mv[r * stride: r * stride + width]) for r in range(height)]
-    return header + b"".join(rows)
+        data = bytearray(mv[: width * height])
+    else:
+        data = bytearray(b"".join(bytes(mv[r * stride: r * stride + width]) for r in range(height)))
+    for x0, y0, x1, y1 in white_out:
+        x0, x1 = max(0, x0), min(width, x1)
+        if x1 <= x0:
+            continue
+        white = b"\xff" * (x1 - x0)
+        for r in range(max(0, y0), min(height, y1)):
+            data[r * width + x0: r * width + x1] = white
+    return header + bytes(data)
 
 
 def osd_rotation(image: bytes, *, timeout: float = 30.0) -> int:

@@ -199,42 +199,42 @@ def _group_lines(items: list, words: bool = False) -> list[_Line]:
 
 
 def _segment(ln: _Line, words: bool) -> None:
-    """Sort a line's items left to right, drop fake-bold doubles, cut at wide gaps."""
+    """Sort a line's items left to right, drop fake-bold doubles, cut at wide gaps.
+    OCR segments that are noise (a blot beside a real line) are dropped."""
     its = sorted(ln.items, key=lambda t: t[_X0])
     h = ln.h
     seg_gap = 2.0 * h if not words else 1.6 * h
     jump_gap = 0.8 * h                 # smaller gap is enough where the content stream jumps
     space_gap = 0.15 * h
-    segs: list = []
-    cur: list[str] = []
-    sx0 = sx1 = 0.0
+    segs: list = []                    # [x0, x1, text parts, items]
+    cur = None
     prev = None
     for it in its:
         if prev is not None and not words and it[_T] == prev[_T] and abs(it[_X0] - prev[_X0]) < 0.3 * h \
                 and abs(it[_Y0] - prev[_Y0]) < 0.3 * h:
             prev[_SP] = prev[_SP] or it[_SP]          # the same glyph drawn twice: fake bold
             continue
-        if prev is None:
-            cur = [it[_T]]
-            sx0, sx1 = it[_X0], it[_X1]
-        else:
-            gap = it[_X0] - sx1
+        if cur is not None:
+            gap = it[_X0] - cur[1]
             stream_jump = not words and not (0 < it[_SEQ] - prev[_SEQ] <= 3)
             if gap > seg_gap or (stream_jump and gap > jump_gap):
-                segs.append([sx0, sx1, "".join(cur)])
-                cur = [it[_T]]
-                sx0, sx1 = it[_X0], it[_X1]
+                cur = None
             else:
                 if words or prev[_SP] or gap > space_gap:
-                    cur.append(" ")
-                cur.append(it[_T])
-                sx1 = max(sx1, it[_X1])
+                    cur[2].append(" ")
+                cur[2].append(it[_T])
+                cur[3].append(it)
+                cur[1] = max(cur[1], it[_X1])
+        if cur is None:
+            cur = [it[_X0], it[_X1], [it[_T]], [it]]
+            segs.append(cur)
         prev = it
-    if cur:
-        segs.append([sx0, sx1, "".join(cur)])
-    for s in segs:
-        s[2] = re.sub(r"\s+", " ", s[2]).strip()
-    ln.segs = [s for s in segs if s[2]]
+    out = []
+    for x0, x1, parts, items in segs:
+        text = re.sub(r"\s+", " ", "".join(parts)).strip()
+        if text and not (words and _noise_line(items)):
+            out.append([x0, x1, text])
+    ln.segs = out
 
 
 def _seed(lines: list[_Line], i: int) -> tuple[int, int, float, float] | None:
@@ -466,26 +466,44 @@ class _Page:
     ocr_text: str | None = None
     cover: float = 0.0
     image_px: int = 0
+    mask: list = field(default_factory=list)    # text-layer boxes to hide from OCR
+
+
+def _glyph_boxes(textpage, items: list) -> list[tuple[float, float, float, float]]:
+    """Tight boxes of the glyphs' runs (for hiding a stamp from OCR without touching
+    the scanned lines next to it)."""
+    tp = textpage.raw
+    l, r, b, t = (ctypes.c_double() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (l, r, b, t)]
+    boxes = []
+    for run in _runs(items):
+        x0 = y0 = math.inf
+        x1 = y1 = -math.inf
+        for it in run[3]:
+            if pdfium_c.FPDFText_GetCharBox(tp, it[_SEQ], *refs):
+                x0, x1 = min(x0, l.value), max(x1, r.value)
+                y0, y1 = min(y0, b.value), max(y1, t.value)
+        if x0 < x1 and y0 < y1:
+            boxes.append((x0, y0, x1, y1))
+    return boxes
 
 
 def _read_text_layer(pdf, i: int, warnings: list[str]) -> _Page:
     pg = _Page(i + 1)
     page = pdf[i]
+    textpage = None
     try:
         if _needs_flatten(page):
             if pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS:
                 page.close()
                 page = pdf[i]
         textpage = page.get_textpage()
-        try:
-            items, rotated = _char_items(textpage, warnings, i + 1)
-            if items and len(rotated) * 4 > len(items):     # a rotated page: pdfium's own order
-                text = textpage.get_text_range()
-                lines = [ln.strip() for ln in text.replace("\r", "").split("\n")]
-            else:
-                lines = layout_lines(items) + rotated
-        finally:
-            textpage.close()
+        items, rotated = _char_items(textpage, warnings, i + 1)
+        if items and sum(map(len, rotated)) > 4 * len(items):   # a page set sideways: pdfium's order
+            text = textpage.get_text_range()
+            lines = [ln.strip() for ln in text.replace("\r", "").split("\n")]
+        else:
+            lines = layout_lines(items) + rotated
         pg.text = "\n".join(ln for ln in lines if ln)
         body = body_text(pg.text)
         valid, judged = syllable_stats(body, limit=400)
@@ -495,7 +513,13 @@ def _read_text_layer(pdf, i: int, warnings: list[str]) -> _Page:
             pg.cover, pg.image_px = _image_info(page)
             # A scan, a garbled layer over an image, or a layer of glyphs without Unicode.
             pg.ocr = pg.cover >= 0.2 or (pg.garbled and valid < 0.2 * judged)
+            if pg.ocr and not pg.garbled and items:
+                # The layer (a stamp drawn on the page) is kept as text; OCR of it would
+                # repeat it and, drawn over the signature block, mix into it.
+                pg.mask = _glyph_boxes(textpage, items)
     finally:
+        if textpage is not None:
+            textpage.close()
         page.close()
     return pg
 
@@ -504,6 +528,23 @@ def _read_text_layer(pdf, i: int, warnings: list[str]) -> _Page:
 
 _OCR_MIN_CONF = 25.0
 _OCR_SURE_CONF = 60.0
+
+
+def _unglue(word: str) -> str:
+    """Tesseract sometimes runs a name together ("LêMaiToản"): split it at capitals
+    when every piece is a Vietnamese syllable."""
+    core = word.strip(_STRIP)
+    if not core.isalpha() or core.isupper() or core.islower():
+        return word
+    parts: list[str] = []
+    for c in core:
+        if c.isupper() or not parts:
+            parts.append(c)
+        else:
+            parts[-1] += c
+    if len(parts) < 2 or not all(len(p) > 1 and is_syllable(p) for p in parts):
+        return word
+    return word.replace(core, " ".join(parts))
 
 
 def _keep_word(word: str, conf: float) -> bool:
@@ -517,22 +558,31 @@ def _keep_word(word: str, conf: float) -> bool:
     core = word.strip(_STRIP)
     if any(c.isdigit() for c in core):
         return len(core) >= 2
-    return core.isalpha() and (is_syllable(core) or core.isupper() and len(core) >= 2)
+    return all(p.isalpha() and (is_syllable(p) or p.isupper() and len(p) >= 2) for p in core.split())
+
+
+_CODE_LIKE = re.compile(r"\w[/-]\w|^S[ốôó]", re.I)
 
 
 def _noise_line(words: list) -> bool:
-    """An OCR line that is noise: hardly a letter, or unsure and mostly not Vietnamese."""
+    """An OCR line that is noise: hardly a letter, or unsure and mostly not Vietnamese.
+    A line with a document-number-like word (".../QĐ-UBND", "Số:") is kept however
+    unsure: the number may be handwritten."""
     text = " ".join(w[_T] for w in words)
     if sum(c.isalnum() for c in text) < 2:
         return True
+    if any(w[_CONF] >= 40 and _CODE_LIKE.search(w[_T]) for w in words):
+        return False
     conf = sum(w[_CONF] for w in words) / len(words)
     if conf < 50:
         return True
+    valid, judged = syllable_stats(text)
+    if valid >= 2 and valid == judged:
+        return False                     # a run of real syllables ("Lê Mai Toản"), though unsure
     if conf < 75 and len(words) <= 4 and not any(
             w[_CONF] >= 80 and sum(c.isalpha() for c in w[_T]) >= 3 for w in words):
         return True
     if conf < 70:
-        valid, judged = syllable_stats(text)
         return judged > 0 and valid < 0.5 * judged
     return False
 
@@ -546,7 +596,7 @@ def _ocr_items(tsv: str, scale: float, height_px: int) -> list:
         f = row.split("\t")
         if len(f) < 12 or f[0] != "5":
             continue
-        word = f[11].strip()
+        word = _unglue(f[11].strip())
         if not word:
             continue
         try:
@@ -564,8 +614,25 @@ def _ocr_items(tsv: str, scale: float, height_px: int) -> list:
     return items
 
 
-def _render(pdf, i: int, max_pixels: int, warnings: list[str]) -> tuple[bytes, float, int] | None:
-    """Grayscale PGM of page i at 300 dpi (less for giant pages): (image, scale, height in px)."""
+def _device_boxes(page, width: int, height: int, boxes: list) -> list[tuple[int, int, int, int]]:
+    """Page-space boxes (x0, y0, x1, y1) as pixel boxes of a rendering width x height."""
+    out = []
+    dx = ctypes.c_int()
+    dy = ctypes.c_int()
+    for x0, y0, x1, y1 in boxes:
+        xs, ys = [], []
+        for x, y in ((x0, y0), (x1, y1)):
+            if pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, x, y, ctypes.byref(dx), ctypes.byref(dy)):
+                xs.append(dx.value)
+                ys.append(dy.value)
+        if len(xs) == 2:
+            out.append((min(xs) - 2, min(ys) - 2, max(xs) + 3, max(ys) + 3))
+    return out
+
+
+def _render(pdf, i: int, max_pixels: int, warnings: list[str], mask: list = ()) -> tuple[bytes, float, int] | None:
+    """Grayscale PGM of page i at 300 dpi (less for giant pages), with the `mask` boxes
+    painted white: (image, scale, height in px)."""
     page = pdf[i]
     try:
         pw, ph = page.get_size()
@@ -582,7 +649,8 @@ def _render(pdf, i: int, max_pixels: int, warnings: list[str]) -> tuple[bytes, f
         # (the reader keeps it), and OCR of a stamp drawn over the signature block is noise.
         bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False, draw_annots=False)
         try:
-            image = ocr.pgm_bytes(bitmap.width, bitmap.height, bitmap.stride, bitmap.buffer)
+            white = _device_boxes(page, bitmap.width, bitmap.height, mask) if mask else []
+            image = ocr.pgm_bytes(bitmap.width, bitmap.height, bitmap.stride, bitmap.buffer, white)
             height = bitmap.height
         finally:
             bitmap.close()
@@ -623,13 +691,15 @@ def _ocr_job(image: bytes, scale: float, height: int, deadline: float) -> str:
 
 
 def _ranges(pages: list[int]) -> str:
-    out: list[str] = []
+    """'page 3', 'pages 1-3', 'pages 1, 4-5'."""
+    out: list[list[int]] = []
     for p in sorted(pages):
         if out and out[-1][1] == p - 1:
             out[-1][1] = p
         else:
             out.append([p, p])
-    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in out)
+    nums = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in out)
+    return f"page {nums}" if len(pages) == 1 else f"pages {nums}"
 
 
 def _run_ocr(path: Path, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
@@ -654,7 +724,7 @@ def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
             try:
                 pg.ocr_text = fut.result()
             except ocr.OcrTimeout:
-                failed.setdefault("OCR time budget ran out", []).append(pg.number)
+                failed.setdefault("the OCR time budget ran out", []).append(pg.number)
                 continue
             except ocr.OcrError as e:
                 failed.setdefault(str(e), []).append(pg.number)
@@ -666,15 +736,16 @@ def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
                 collect(done)
             left = deadline - time.monotonic()
             if left <= 1:
-                failed.setdefault("OCR time budget ran out", []).append(pg.number)
+                failed.setdefault("the OCR time budget ran out", []).append(pg.number)
                 continue
             if pg.image_px > MAX_IMAGE_PIXELS:
-                failed.setdefault(f"embedded image too large to render ({pg.image_px} pixels)", []).append(pg.number)
+                failed.setdefault(f"an embedded image is too large to render (over {MAX_IMAGE_PIXELS} pixels)",
+                                  []).append(pg.number)
                 continue
             try:
-                rendered = _render(pdf, pg.number - 1, cfg["max_page_pixels"], warnings)
+                rendered = _render(pdf, pg.number - 1, cfg["max_page_pixels"], warnings, pg.mask)
             except Exception as e:  # noqa: BLE001 - a page pdfium cannot render
-                failed.setdefault(f"page could not be rendered ({e})", []).append(pg.number)
+                failed.setdefault(f"the page could not be rendered ({e})", []).append(pg.number)
                 continue
             if rendered is None:
                 continue
@@ -685,9 +756,9 @@ def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             collect(done)
     for problem, nums in failed.items():
-        warnings.append(f"pages {_ranges(nums)}: no OCR text ({problem}, VANBAN_OCR_TIMEOUT="
-                        f"{cfg['ocr_timeout']:.0f} s)" if "budget" in problem else
-                        f"pages {_ranges(nums)}: no OCR text ({problem})")
+        if "budget" in problem:
+            problem += f" (VANBAN_OCR_TIMEOUT={cfg['ocr_timeout']:.0f} s)"
+        warnings.append(f"{_ranges(nums)}: no OCR text, {problem}")
 
 
 # --- the reader ------------------------------------------------------------------------
@@ -757,18 +828,16 @@ def read_pdf(path: str | Path) -> RawDocument:
         need = [pg for pg in pages if pg.ocr]
         if need:
             nums = _ranges([pg.number for pg in need])
-            why = "had no usable text layer"
-            problem = None if cfg["ocr"] else "OCR is disabled (VANBAN_OCR=0)"
-            problem = problem or ocr.tesseract_problem()
-            if problem:
-                warnings.append(f"scanned PDF: install tesseract-ocr and tesseract-ocr-vie to read pages {nums}"
-                                f" ({problem})" if "disabled" not in problem else
-                                f"scanned PDF: pages {nums} {why}, not read ({problem})")
+            missing = ocr.tesseract_problem() if cfg["ocr"] else None
+            if not cfg["ocr"]:
+                warnings.append(f"scanned PDF: {nums} have no usable text layer and OCR is disabled (VANBAN_OCR=0)")
+            elif missing:
+                warnings.append(f"scanned PDF: install tesseract-ocr and tesseract-ocr-vie to read {nums} ({missing})")
             else:
                 _run_ocr(p, need, cfg, warnings)
                 done = [pg.number for pg in need if pg.ocr_text is not None]
                 if done:
-                    warnings.append(f"pages {_ranges(done)} {why}: text from OCR")
+                    warnings.append(f"{_ranges(done)} had no usable text layer: text from OCR")
     finally:
         pdf.close()
 
