@@ -70,10 +70,27 @@ def _rx() -> dict[str, re.Pattern]:
 # starts the rest of the sentence.
 _LAW_NAME_END = re.compile(
     r"\s*(?:[;:.()\n\[“”\"]|,\s*(?=[A-ZĐ]|các|được|đã|và|theo|tại|trong|nhằm|bảo\s+đảm|đảm\s+bảo)|\s+số\b|\s+ngày\b|"
-    r"\s+(?:và|được|đã|có|trong|trên|tại|cho|để|nhằm|thì|theo|bảo\s+đảm|đảm\s+bảo|gắn|với|đến|từ|khi|là|này|"
+    r"\s+(?:và\s+(?=các\b|những\b|Luật\b|Nghị\b|Bộ\b|Pháp\b|Quyết\b|Thông\b|văn\b|Nghị\b)|hoặc|quy\s+định|như|"
+    r"được|đã|có|trong|trên|tại|cho|để|nhằm|thì|theo|bảo\s+đảm|đảm\s+bảo|gắn|với|đến|từ|khi|là|này|"
     r"thuộc|năm\s+(?!\d)|sẽ|về\s+(?!(?:[A-ZĐ]))|của\s+(?:Quốc\s+hội|nước)|hiện\s+hành|đồng\s+thời|cũng|vừa|"
     r"giai\s+đoạn|qua|để|lần|mới|\d{1,2}/)\b)")
 _LAW_YEAR = re.compile(r"\s+(?:năm\s+)?\d{4}\b")
+_AMENDING = re.compile(r"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹ]")
+_NOT_LAW_NAMES = {"Việt Nam", "Nhà nước", "Đảng", "pháp"}
+
+
+def _law_name_end(text: str, start: int) -> int:
+    """Where a law's name ends. Commas and "và" may sit inside a name ("Thi đua,
+    khen thưởng", "Khoa học và Công nghệ"); a comma followed by a long run of
+    words is the sentence going on ("Ngân sách nhà nước, nguồn chi tổ chức …")."""
+    m = _LAW_NAME_END.search(text, start)
+    end = m.start() if m else min(len(text), start + 80)
+    name = text[start:end]
+    for c in re.finditer(r",\s*", name):
+        tail = name[c.end():]
+        if len(tail.split()) > 3:
+            return start + c.start()
+    return end
 
 # Where a title ("về …") ends.
 _TITLE_END = re.compile(
@@ -201,14 +218,25 @@ class CitationExtractor:
             if _DRAFT.search(text[max(0, m.start() - 12):m.start()]):
                 continue
             name_start = m.start("name")
-            end_m = _LAW_NAME_END.search(text, name_start)
-            name_end = end_m.start() if end_m else min(len(text), name_start + 80)
+            amending = _AMENDING.match(text, name_start)
+            if amending:
+                # "Luật sửa đổi, bổ sung một số điều của Luật X": the amending law;
+                # the amended one is cited on its own (its span stays free).
+                name_end = amending.end()
+                inner = _LAW_NAME_END.search(text, name_end)
+                name_end = inner.start() if inner else name_end
+            else:
+                name_end = _law_name_end(text, name_start)
             # keep a printed year with the name ("Luật Điện lực 2024", "… năm 2023")
             y = _LAW_YEAR.match(text, name_end)
             if y:
                 name_end = y.end()
             name = collapse(text[name_start:name_end]).rstrip(" ,")
-            if not name or len(name.split()) > 14 or _SELF.match(name):
+            if not name or len(name.split()) > (25 if amending else 14) or _SELF.match(name) or name in _NOT_LAW_NAMES:
+                continue
+            # A name in lower case ("Luật thi đua, khen thưởng ngày …") counts only
+            # when a date or number pins it down; otherwise "Luật" is a common noun.
+            if name[0].islower() and not amending and not re.fullmatch(r"năm\s+\d{4}", name) and not re.match(r"\s*,?\s*(?:số|ngày|năm\s+\d{4})\b", text[name_end:name_end + 12]):
                 continue
             word = collapse(m.group("type"))
             # "Luật Giáo dục số 43/2019/QH14": the name and the number are one citation
@@ -217,7 +245,7 @@ class CitationExtractor:
             if num:
                 number, end = normalize_symbol(num.group("sym")), name_end + num.end()
             out.append(Mention(start=m.start(), end=end, doc_type=word, number=number, title=name, core_end=end))
-            taken.append((m.start(), end))
+            taken.append((m.start(), amending.start() + 1 if amending else end))
         for m in rx["bare"].finditer(text):
             if not free(*m.span()):
                 continue
@@ -322,11 +350,16 @@ class CitationExtractor:
                 a.issuer = b.issuer
         entries: dict[str, dict] = {}
         order: list[str] = []
+        # A law named without its number ("Luật Giáo dục") is the numbered one
+        # named the same way elsewhere ("Luật Giáo dục số 43/2019/QH14").
+        numbered_titles = {self._title_key(m): "N:" + normalize_symbol(m.number).upper()
+                           for m in mentions if m.number and m.title}
         for men in mentions:
             if men.extra.get("short"):
                 continue
             # Group by number (a later mention may lack the date the key needs).
-            key = ("N:" + normalize_symbol(men.number).upper()) if men.number else self._key(men)
+            key = ("N:" + normalize_symbol(men.number).upper()) if men.number else \
+                numbered_titles.get(self._title_key(men)) or self._key(men)
             span = Span(**doc.span(men.start, men.end))
             if key not in entries:
                 entries[key] = {"m": men, "mentions": [span]}
@@ -359,6 +392,12 @@ class CitationExtractor:
                 relation=m.relation, pin=m.pin, key=self._key(m), mentions=e["mentions"], rule="number" if m.number else "named",
                 **doc.span(m.start, m.end)))
         return out
+
+    @staticmethod
+    def _title_key(m: Mention) -> str:
+        t = re.sub(r"\W+", " ", (m.title or "").casefold()).strip()
+        t = re.sub(r"\s+(?:năm\s+)?\d{4}$", "", t)
+        return f"{m.doc_type.casefold()}|{t}"
 
     @staticmethod
     def _key(m: Mention) -> str:

@@ -210,7 +210,8 @@ def _segment(ln: _Line, words: bool) -> None:
     cur = None
     prev = None
     for it in its:
-        if prev is not None and not words and it[_T] == prev[_T] and abs(it[_X0] - prev[_X0]) < 0.3 * h \
+        if prev is not None and not words and it[_T] == prev[_T] \
+                and abs(it[_X0] - prev[_X0]) < min(0.3 * h, 0.4 * (prev[_X1] - prev[_X0])) \
                 and abs(it[_Y0] - prev[_Y0]) < 0.3 * h:
             prev[_SP] = prev[_SP] or it[_SP]          # the same glyph drawn twice: fake bold
             continue
@@ -640,7 +641,7 @@ def _render(pdf, i: int, max_pixels: int, warnings: list[str], mask: list = ()) 
             pw, ph = ph, pw
         scale = OCR_DPI / 72.0
         if pw * ph * scale * scale > max_pixels:
-            scale = math.sqrt(max_pixels / max(pw * ph, 1.0))
+            scale = math.sqrt(max_pixels / max(pw * ph, 1.0)) * 0.995     # rendering rounds up
             warnings.append(f"page {i + 1}: page is {pw:.0f}x{ph:.0f} pt, rendered at "
                             f"{scale * 72:.0f} dpi to stay under {max_pixels} pixels")
         if scale * min(pw, ph) < 1:
@@ -728,6 +729,8 @@ def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
                 continue
             except ocr.OcrError as e:
                 failed.setdefault(str(e), []).append(pg.number)
+            except Exception as e:  # noqa: BLE001 - one page's OCR must not lose the document
+                failed.setdefault(f"OCR failed ({type(e).__name__}: {e})", []).append(pg.number)
 
     with ThreadPoolExecutor(max_workers=cfg["workers"]) as pool:
         for pg in pages:
