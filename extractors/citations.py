@@ -94,7 +94,8 @@ def _law_name_end(text: str, start: int) -> int:
 
 # Where a title ("về …") ends.
 _TITLE_END = re.compile(
-    r"\s*(?:[;\n]|\.(?:\s|$)|\)|,\s*(?=(?:các\s+)?(?:" + "Căn cứ|Thực hiện|Theo|Xét|Luật|Nghị|Quyết|Chỉ|Thông|Kế|Công|Văn|Tờ|Báo|Hướng|Chương|Đề án|Quy định|số)\b)"
+    r"\s*(?:[;\n:]|\.(?:\s|$)|\)|,\s*(?=(?:Sở|Ủy\s+ban|UBND|Bộ|Ban|Cục|Chi\s+cục|Phòng|Trung\s+tâm|Văn\s+phòng|"
+    r"Hội\s+đồng|HĐND|Thường\s+trực|Chủ\s+tịch|Giám\s+đốc|Thủ\s+tướng|Chính\s+phủ|Tỉnh\s+ủy|Đảng\s+ủy)\s)|,\s*(?=(?:các\s+)?(?:" + "Căn cứ|Thực hiện|Theo|Xét|Luật|Nghị|Quyết|Chỉ|Thông|Kế|Công|Văn|Tờ|Báo|Hướng|Chương|Đề án|Quy định|số)\b)"
     r"|\s+và\s+(?=(?:các\s+)?(?:Luật|Nghị|Quyết|Chỉ|Thông|Kế|Công|Văn|Tờ|Báo|Hướng|Chương|Đề án|Quy định)\s)|\s+và\s+số\s)")
 _TITLE_START = re.compile(
     r"\s*,?\s*(?P<t>(?:về|V/v|v/v|Về|quy\s+định|hướng\s+dẫn|ban\s+hành|sửa\s+đổi|phê\s+duyệt|phát\s+động|"
@@ -139,8 +140,10 @@ class Mention:
     extra: dict = field(default_factory=dict)
 
 
-def _relation_before(text: str, start: int) -> str:
-    clause_start = max(text.rfind(";", 0, start), text.rfind("\n", 0, start), text.rfind(". ", 0, start), start - 120)
+def _relation_before(text: str, start: int, floor: int = 0) -> str:
+    """The relation verb between the previous citation (`floor`) and this one."""
+    clause_start = max(text.rfind(";", 0, start), text.rfind("\n", 0, start), text.rfind(". ", 0, start), start - 120,
+                       floor - 1)
     ctx = text[clause_start + 1:start]
     # The verb nearest the citation wins; of two ending together, the longer
     # ("sửa đổi, bổ sung" over "bổ sung", "hướng dẫn thi hành" over "thi hành").
@@ -276,8 +279,16 @@ class CitationExtractor:
                 before = text[max(0, men.start - 40):men.start]
                 tw = re.search(rf"({_type_alts()})\s+(?:số\s+)?$", before, re.I)
                 men.doc_type = collapse(tw.group(1)).capitalize() if tw else _word_for_code(men.number)
-        for men in out:
+        prev_end = 0
+        for men in out:                     # in text order: each sees where the last one ended
+            men.extra["floor"] = min(prev_end, men.start)
             self._parse_tail(text, men)
+            prev_end = men.end
+        # A list under one verb ("Căn cứ A; B và C") shares its relation.
+        for prev, men in zip(out, out[1:]):
+            if men.relation == "unknown" and prev.relation != "unknown" and \
+                    not re.search(r"\.\s|\n", text[prev.start:men.start]):
+                men.relation = prev.relation
         # Short re-mentions, resolved later against full ones.
         for m in rx["short"].finditer(text):
             if not free(*m.span()):
@@ -330,7 +341,7 @@ class CitationExtractor:
             men.pin = collapse(p.group()).rstrip(" ,")
             for w in (" của", ","):
                 men.pin = men.pin.removesuffix(w)
-        men.relation = _relation_before(text, men.start)
+        men.relation = _relation_before(text, men.start, men.extra.get("floor", 0))
 
     # ---- resolve -----------------------------------------------------------
 

@@ -15,7 +15,22 @@ from pipeline.doc import Component, Doc
 from pipeline.readers import RawDocument, read_document
 from schemas.models import Extraction, Source
 
-EXTRACTOR_VERSION = "0.1.0"
+def _code_version() -> str:
+    """The package version plus a digest of the code and rule data that decide
+    what is extracted: a store re-extracts a file when any of it changes."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    files = sorted([*root.glob("extractors/**/*.py"), *root.glob("extractors/data/*.yaml"),
+                    *root.glob("pipeline/readers/**/*.py"), *root.glob("pipeline/readers/data/*"),
+                    root / "pipeline" / "clean.py", root / "pipeline" / "extract.py", root / "schemas" / "models.py"])
+    for f in files:
+        if f.is_file():
+            h.update(f.relative_to(root).as_posix().encode())
+            h.update(f.read_bytes())
+    return f"0.1.0+{h.hexdigest()[:12]}"
+
+
+EXTRACTOR_VERSION = _code_version()
 
 
 def default_components() -> list[Component]:

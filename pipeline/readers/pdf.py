@@ -512,8 +512,10 @@ def _read_text_layer(pdf, i: int, warnings: list[str]) -> _Page:
         pg.usable = valid >= MIN_BODY_SYLLABLES and not pg.garbled
         if not pg.usable:
             pg.cover, pg.image_px = _image_info(page)
-            # A scan, a garbled layer over an image, or a layer of glyphs without Unicode.
-            pg.ocr = pg.cover >= 0.2 or (pg.garbled and valid < 0.2 * judged)
+            # A scan; a garbled layer (a bad scanner OCR layer, glyphs without Unicode);
+            # or a page drawn only with vector paths (text converted to outlines).
+            pg.ocr = pg.cover >= 0.2 or pg.garbled or (
+                not items and pdfium_c.FPDFPage_CountObjects(page.raw) >= 50)
             if pg.ocr and not pg.garbled and items:
                 # The layer (a stamp drawn on the page) is kept as text; OCR of it would
                 # repeat it and, drawn over the signature block, mix into it.

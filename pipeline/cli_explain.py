@@ -1,0 +1,33 @@
+"""The `explain` command."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def explain(
+        file: Path = typer.Argument(..., help="A document."),
+        html: Optional[Path] = typer.Option(None, "--html", help="Write an HTML page with the items highlighted here."),
+        width: int = typer.Option(40, help="Characters of context on each side."),
+    ) -> None:
+        """Show every extracted item with its context, offsets and the rule that produced it."""
+        from pipeline.explain import explain_html, explain_lines
+        from pipeline.extract import extract_file, text_of
+        from pipeline.readers import ReadError
+
+        try:
+            ex = extract_file(file)
+            text = text_of(file)
+        except ReadError as e:
+            print(f"vanban: {e}", file=sys.stderr)
+            raise typer.Exit(1)
+        if html:
+            html.write_text(explain_html(ex, text), encoding="utf-8")
+            print(f"wrote {html}")
+        else:
+            print("\n".join(explain_lines(ex, text, width)))
