@@ -73,7 +73,7 @@ _LAW_NAME_END = re.compile(
     r"\s+(?:và\s+(?=các\b|những\b|Luật\b|Nghị\b|Bộ\b|Pháp\b|Quyết\b|Thông\b|văn\b|Nghị\b)|hoặc|quy\s+định|như|"
     r"được|đã|có|trong|trên|tại|cho|để|nhằm|thì|theo|bảo\s+đảm|đảm\s+bảo|gắn|với|đến|từ|khi|là|này|"
     r"thuộc|năm\s+(?!\d)|sẽ|về\s+(?!(?:[A-ZĐ]))|của\s+(?:Quốc\s+hội|nước)|hiện\s+hành|đồng\s+thời|cũng|vừa|"
-    r"giai\s+đoạn|qua|để|lần|mới|\d{1,2}/)\b)")
+    r"giai\s+đoạn|qua|để|lần|mới|ước|tăng|giảm|đạt|ban\s+hành|\d{1,2}/)\b)")
 _LAW_YEAR = re.compile(r"\s+(?:năm\s+)?\d{4}\b")
 _AMENDING = re.compile(r"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹ]")
 _NOT_LAW_NAMES = {"Việt Nam", "Nhà nước", "Đảng", "pháp"}
@@ -104,7 +104,8 @@ _TITLE_START = re.compile(
 _ISSUER = re.compile(
     r"\s*,?\s*(?:của\s+(?P<of>[^;,\n()]{3,90}?)|(?P<bare>Thủ\s+tướng\s+Chính\s+phủ|Chính\s+phủ|Quốc\s+hội|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư))"
     r"(?=\s*(?:[;,.\n()]|$|về\b|V/v|quy\s+định|hướng\s+dẫn|ban\s+hành|sửa\s+đổi|phê\s+duyệt|phát\s+động|triển\s+khai|"
-    r"thực\s+hiện|tổ\s+chức|công\s+bố|giao\b|hợp\s+nhất|thành\s+lập|ngày\b|và\b|đã\b|được\b|tại\b|thông\s+báo|báo\s+cáo|"
+    r"thực\s+hiện|tổ\s+chức|công\s+bố|giao\b|hợp\s+nhất|thành\s+lập|ngày\b|đã\b|được\b|tại\b|thông\s+báo|báo\s+cáo|"
+    r"và\s+(?=(?:các|số|Nghị|Quyết|Chỉ|Thông|Luật|Kế|Công|Văn|Tờ|Báo)\b)|"
     r"điều\s+chỉnh|kiện\s+toàn|phân\s+công|ủy\s+quyền|kết\s+luận))")
 _DATE_NEAR = re.compile(r"\s*,?\s*(?:ban\s+hành\s+|được\s+ban\s+hành\s+|thông\s+qua\s+)?(?:ngày|Ngày)\s")
 _PIN = re.compile(r"(?:(?:điểm|Điểm)\s+[a-zđ](?:\s*,\s*[a-zđ])*(?:\s+và\s+[a-zđ])?\s+)?(?:(?:khoản|Khoản)\s+\d+(?:\s*,\s*\d+)*(?:\s+và\s+\d+)?\s+)?"

@@ -78,8 +78,9 @@ _NOT_GOAL = re.compile(r"(?i:kinh\s+phí|dự\s+toán|ngân\s+sách\s+(?:trung\s
 _BASELINE = re.compile(r"(?i:so\s+(?:với\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|thực\s+hiện)\s+năm\s+\d{4})")
 _GROWTH = re.compile(rf"(?P<dir>tăng|giảm)\s+(?:bình\s+quân\s+)?(?:trên\s+|dưới\s+|khoảng\s+)?(?P<num>{NUMBER})\s*%(?:/năm)?"
                      r"(?:\s+so\s+(?:với\s+)?(?P<base>[^,;.\n]{3,60}))?")
-_LEAD_CUES = re.compile(r"^(?:[-+•*]\s*|\d+[.)]\s*|[a-zđ]\)\s*)*(?:cụ\s+thể\s*:?\s*)?(?:phấn\s+đấu\s+|mục\s+tiêu\s+|chỉ\s+tiêu\s+|"
-                        r"đến\s+năm\s+\d{4},?\s*|năm\s+\d{4},?\s*|thực\s+hiện\s+|bảo\s+đảm\s+|đảm\s+bảo\s+|có\s+|đạt\s+|:\s*)+", re.I)
+_LEAD_CUES = re.compile(r"^(?:[-+•*]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ]\)\s*)*(?:cụ\s+thể\s*:?\s*)?(?:phấn\s+đấu\b\s*|mục\s+tiêu\b\s*|"
+                        r"chỉ\s+tiêu\b\s*|đến\s+năm\s+\d{4},?\s*|năm\s+\d{4},?\s*|thực\s+hiện\b\s*|bảo\s+đảm\b\s*|"
+                        r"đảm\s+bảo\b\s*|có\b\s*|đạt\b\s*|:\s*)*", re.I)
 _TAIL_CUES = re.compile(r"\s*(?:phấn\s+đấu\s+)?(?:đạt|là|ở\s+mức|với|có)?\s*:?\s*$", re.I)
 _YEAR_IN = re.compile(r"(?:đến|Đến|vào|trong)\s+năm\s+(?P<y>20\d\d)|(?:năm|Năm)\s+(?P<y2>20\d\d)")
 
@@ -210,11 +211,16 @@ class TargetExtractor:
             before = re.sub(r"\s+(?:tăng|giảm)(?:\s+bình\s+quân)?\s*$", "", before)
             indicator = collapse(before)
             ind_start, ind_end = ca + prev_end, ca + q.start()
+            # "Trên 80% A và 100% B": the words before the second share ("A và")
+            # belong to the first; this one's indicator follows it.
+            if i > 0 and re.search(r"(?:\bvà|,)\s*$", clause[prev_end:q.start()]):
+                indicator = ""
             if len(indicator.split()) < 2:
                 after = clause[q.end():]
                 nxt = qtys[i + 1].start() - q.end() if i + 1 < len(qtys) else len(after)
                 after = after[:nxt]
                 after = re.split(r"\s*(?:[;(]|,\s*(?:tăng|giảm|trong\s+đó)|\s-\s|\s+(?:tăng|giảm|so\s+với)\s)", after, maxsplit=1)[0]
+                after = re.sub(r"\s*(?:\bvà|,)\s*$", "", after)
                 indicator = collapse(after).strip(" .:")
                 ind_start, ind_end = ca + q.end(), ca + q.end() + len(after)
             if not indicator or len(indicator) < 3:
