@@ -73,7 +73,7 @@ _LAW_NAME_END = re.compile(
     r"\s+(?:và\s+(?=các\b|những\b|Luật\b|Nghị\b|Bộ\b|Pháp\b|Quyết\b|Thông\b|văn\b|Nghị\b)|hoặc|quy\s+định|như|"
     r"được|đã|có|trong|trên|tại|cho|để|nhằm|thì|theo|bảo\s+đảm|đảm\s+bảo|gắn|với|đến|từ|khi|là|này|"
     r"thuộc|năm\s+(?!\d)|sẽ|về\s+(?!(?:[A-ZĐ]))|của\s+(?:Quốc\s+hội|nước)|hiện\s+hành|đồng\s+thời|cũng|vừa|"
-    r"giai\s+đoạn|qua|để|lần|mới|ước|tăng|giảm|đạt|ban\s+hành|\d{1,2}/)\b)")
+    r"giai\s+đoạn|qua|để|lần|mới|ước|đạt|ban\s+hành|\d{1,2}/)\b)")
 _LAW_YEAR = re.compile(r"\s+(?:năm\s+)?\d{4}\b")
 _AMENDING = re.compile(r"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹ]")
 _NOT_LAW_NAMES = {"Việt Nam", "Nhà nước", "Đảng", "pháp"}
