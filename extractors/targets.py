@@ -203,6 +203,9 @@ class TargetExtractor:
                 comparator = ">="
             if cmp_word == "từ" and not q.group("num2"):
                 comparator = "="
+            # "nằm trong nhóm 15 tỉnh, thành phố dẫn đầu": a rank ceiling
+            if re.search(r"(?i:trong\s+(?:nhóm|top)|top)\s*$", clause[max(0, q.start() - 20):q.start()]):
+                comparator = "<="
             # indicator: the words before the quantity, else (for "100% cán bộ …") the words after
             before = clause[prev_end:q.start()]
             before = re.sub(r"^[\s,;:.\-–]+", "", before)

@@ -32,7 +32,8 @@ def found(row: dict) -> bool:
     if row["kind"] == "date":
         return any(d.value == e for d in ex.dates)
     if row["kind"] == "citation":
-        return any(c.number and c.number.upper() == re.sub(r"\s+", "", e["number"]).upper() for c in ex.citations)
+        return any(c.number and c.number.upper() == re.sub(r"\s+", "", e["number"]).upper()
+                   and (not e.get("date") or c.date == e["date"]) for c in ex.citations)
     if row["kind"] == "target":
         return any(abs(t.value - e["value"]) < 1e-9 and t.unit == e["unit"] for t in ex.targets)
     return any(m.years == e["years"] and m.origin_date == e["origin_date"] for m in ex.commemorations)

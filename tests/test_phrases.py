@@ -41,6 +41,8 @@ def test_phrase(row):
         assert [t for t in ex.targets if t.status == "target"] == []
     elif kind == "commemoration":
         assert (e["years"], e["origin_date"]) in [(m.years, m.origin_date) for m in ex.commemorations]
+    elif kind == "no_signatory":
+        assert ex.signatories == []
     elif kind == "signatory":
         assert e["name"] in [s.name for s in ex.signatories]
     else:

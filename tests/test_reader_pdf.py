@@ -200,6 +200,11 @@ def test_encrypted_pdf(tmp_path):
         read_pdf(path)
 
 
+def test_pdf_with_only_an_owner_password_reads(tmp_path):
+    doc = read_pdf(_encrypted_pdf(tmp_path / "owner-only.pdf", b"", b"owner"))
+    assert "Secret text" in doc.text
+
+
 def test_truncated_pdf(tmp_path):
     data = CONG_DIEN_064.read_bytes()
     path = tmp_path / "cut.pdf"
