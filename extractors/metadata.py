@@ -26,7 +26,7 @@ HEADER_ZONE = 3000      # characters: the header sits at the top
 
 _MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc")
 # The number is often filled in by hand after printing: "Số: 2536 /QĐ-UBND".
-_NUMBER = re.compile(rf"\bSố\s*(?:và\s+ký\s+hiệu\s*)?[:.]?\s*(?:(?P<sym>{SYMBOL}|\d{{1,5}}[a-z]?[ \t]+/{SEGS}(?:/{SEGS})?)"
+_NUMBER = re.compile(rf"\bS[ốó]\s*(?:và\s+ký\s+hiệu\s*)?[:.]?\s*(?:(?P<sym>{SYMBOL}|\d{{1,5}}[a-z]?[ \t]+/(?:\d{{4}}/)?{SEGS}(?:/{SEGS})?)"
                      rf"|[.…_ \t]*(?P<blank>{BLANK_SYMBOL}))")
 _PLACE_DATE = re.compile(
     r"(?:^|\n)[ \t]*(?P<place>[^\n,;:()]{2,45}?)[ \t]*,[ \t]*(?P<date>ngày\b[^\n]{0,40}?năm[ \t]*(?:\d{4}|[.…_ ]*\d{4}))",
@@ -72,14 +72,26 @@ class _Heading:
 
 
 def _find_heading(zone: str) -> _Heading | None:
+    """The type heading: a line holding only a type word in capitals, or (as OCR
+    and some converters give it) the type word with the subject line after it:
+    "NGHỊ QUYẾT Ban hành Quy định …"."""
     words = _heading_words()
-    for m in re.finditer(r"(?m)^[ \t]*(?P<w>[^\n]{2,40}?)[ \t]*$", zone):
-        w = m.group("w")
-        if not is_caps(w):
+    for m in re.finditer(r"(?m)^[ \t]*(?P<w>[^\n]{2,})$", zone):
+        line = m.group("w").rstrip()
+        if is_caps(line) and len(line) <= 40:
+            key = re.sub(r"\s+", " ", strip_accents(line).upper()).strip(" :")
+            if key in words:
+                return _Heading(m.start("w"), m.start("w") + len(line), words[key])
             continue
-        key = re.sub(r"\s+", " ", strip_accents(w).upper()).strip(" :")
-        if key in words:
-            return _Heading(m.start("w"), m.end("w"), words[key])
+        # leading words in capitals, then a word in mixed case
+        toks = list(re.finditer(r"\S+", line))
+        n = 0
+        while n < len(toks) and n < 4 and toks[n].group().isupper():
+            n += 1
+        if 0 < n < len(toks) and toks[n].group()[:1].isupper() and not toks[n].group().isupper():
+            key = " ".join(strip_accents(t.group()).upper() for t in toks[:n])
+            if key in words:
+                return _Heading(m.start("w"), m.start("w") + toks[n - 1].end(), words[key])
     return None
 
 
@@ -163,7 +175,7 @@ def _header_lines(text: str, motto_start: int) -> list[str]:
         st = ln.strip()
         if not st or re.fullmatch(r"[-_=*~.]{2,}", st):
             continue
-        if st.startswith("Số") or not is_caps(st) or len(out) >= 5:
+        if re.match(r"S[ốó]\b", st) or not is_caps(st) or len(out) >= 5:
             if out:
                 break
             continue
@@ -179,6 +191,12 @@ def _title_after_heading(text: str, pos: int) -> tuple[int, int] | None:
     a rule line, the preamble (Căn cứ, Kính gửi …), or, under a title in mixed
     case, a line in capitals (the issuing authority: CHỦ TỊCH ỦY BAN …)."""
     lines = list(re.finditer(r"(?m)^[^\n]*$", text[pos:pos + 1500]))
+    if lines and lines[0].group().strip():
+        # the subject line continues the heading's own line ("NGHỊ QUYẾT Ban hành …")
+        first = lines[0]
+        lead = len(first.group()) - len(first.group().lstrip())
+        s = pos + first.start() + lead
+        return s, pos + first.end()
     start = end = None
     caps_title = None
     for m in lines:

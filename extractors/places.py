@@ -60,13 +60,42 @@ def find_provinces(phrase: str) -> list[tuple[int, int, dict]]:
 
 
 def province_in(phrase: str | None, on_date: str | None = None) -> str | None:
-    """The first province a phrase names, under the name in force on `on_date`."""
+    """The first province a phrase names, under the name in force on `on_date`.
+    Failing an exact match, names are compared without accents, so an OCR'd
+    header ("TÍNH LÂM ĐÒNG") still tells its province."""
     if not phrase:
         return None
     hits = find_provinces(split_joined(phrase))
-    if not hits:
-        return None
-    return name_on(hits[0][2]["name"], on_date)
+    if hits:
+        return name_on(hits[0][2]["name"], on_date)
+    bare = _bare_matcher()
+    m = bare[0].search(_bare(split_joined(phrase)))
+    if m:
+        return name_on(bare[1][m.group(1)]["name"], on_date)
+    return None
+
+
+def _bare(s: str) -> str:
+    s = unicodedata.normalize("NFD", fold(s).replace("đ", "d"))
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _bare_matcher() -> tuple[re.Pattern, dict[str, dict]]:
+    names: dict[str, dict] = {}
+    clashes: set[str] = set()
+    for e in _entries():
+        if e.get("require_prefix"):
+            continue
+        for n in [e["name"], *e.get("aliases", [])]:
+            b = _bare(n)
+            if b in names and names[b] is not e:
+                clashes.add(b)
+            names[b] = e
+    for b in clashes:                      # two provinces alike without accents: no guess
+        names.pop(b, None)
+    alts = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in alts) + r")(?!\w)"), names
 
 
 def _entry(name: str) -> dict | None:

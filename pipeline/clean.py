@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.readers.base import RawDocument
 
@@ -53,40 +54,64 @@ class CleanText:
         return self.raw.page_at(self.raw_offset(i))
 
 
-class _Builder:
-    """Accumulates output characters with the raw offset each came from."""
-
-    def __init__(self) -> None:
-        self.chars: list[str] = []
-        self.offs: list[int] = []
-
-    def add(self, s: str, raw_at: int) -> None:
-        for ch in s:
-            self.chars.append(ch)
-            self.offs.append(raw_at)
-
-
 def _normalize_chars(raw: str) -> tuple[str, list[int]]:
-    """NFC per combining sequence, character map, drops; with offsets."""
-    b = _Builder()
-    n = len(raw)
-    i = 0
-    while i < n:
-        j = i + 1
-        # A combining sequence: a starter and the marks that follow it.
-        while j < n and unicodedata.combining(raw[j]):
-            j += 1
-        seq = raw[i:j]
+    """NFC per combining sequence, character map, drops; with offsets.
+
+    A combining sequence is a character and the combining marks after it. Each
+    one that is more than one character, or one character that NFC, the map or
+    the drops change, is rewritten and every character written for it points at
+    the sequence's first raw character. Everything in between is copied as it is
+    (offsets i -> i), so the work is done in C except at the sequences found."""
+    pattern = _special_pattern(frozenset(raw))
+    if pattern is None:
+        return raw, list(range(len(raw)))
+    pieces: list[str] = []
+    offs: list[int] = []
+    last = 0
+    for m in pattern.finditer(raw):
+        i, j = m.span()
+        if i > last:
+            pieces.append(raw[last:i])
+            offs.extend(range(last, i))
+        seq = m.group()
         if len(seq) > 1 or not seq.isascii():
             seq = unicodedata.normalize("NFC", seq)
-        out = []
-        for ch in seq:
-            if ch in _DROP:
-                continue
-            out.append(_CHAR_MAP.get(ch, ch))
-        b.add("".join(out), i)
-        i = j
-    return "".join(b.chars), b.offs
+        out = "".join(_CHAR_MAP.get(ch, ch) for ch in seq if ch not in _DROP)
+        pieces.append(out)
+        offs.extend([i] * len(out))
+        last = j
+    if last < len(raw):
+        pieces.append(raw[last:])
+        offs.extend(range(last, len(raw)))
+    return "".join(pieces), offs
+
+
+@lru_cache(maxsize=4096)
+def _char_kind(ch: str) -> int:
+    """1 a combining mark, 2 a character rewritten on its own (mapped, dropped,
+    or changed by NFC), 0 a character copied as it is."""
+    if unicodedata.combining(ch):
+        return 1
+    if ch in _DROP or ch in _CHAR_MAP or (not ch.isascii() and unicodedata.normalize("NFC", ch) != ch):
+        return 2
+    return 0
+
+
+@lru_cache(maxsize=256)
+def _special_pattern(chars: frozenset[str]) -> re.Pattern | None:
+    """For a text made of `chars`: a pattern matching each combining sequence
+    that must be rewritten (any character followed by marks, or a lone character
+    of kind 2 or a mark at the start), or None when there is none."""
+    marks = sorted(c for c in chars if _char_kind(c) == 1)
+    singles = sorted(c for c in chars if _char_kind(c) == 2)
+    if not marks and not singles:
+        return None
+    cls = lambda cs: "[" + "".join(re.escape(c) for c in cs) + "]"   # noqa: E731
+    alts = []
+    if marks:
+        alts.append(f"(?s:.){cls(marks)}+")
+    alts.append(cls(singles + marks))
+    return re.compile("|".join(alts))
 
 
 def _apply(text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, list[int]]:

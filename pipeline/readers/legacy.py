@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,12 +44,25 @@ def _byte_of(ch: str) -> int | None:
 
 def tcvn3_to_unicode(s: str) -> str:
     """Text whose characters are TCVN3 bytes (as Latin-1/cp1252) -> Unicode (NFC)."""
+    return unicodedata.normalize("NFC", s.translate(_tcvn3_translation()))
+
+
+@lru_cache(maxsize=1)
+def _tcvn3_translation() -> dict[int, str]:
+    """str.translate table: each character whose legacy byte (`_byte_of`) is
+    >= 0x80 and in the TCVN3 table -> its letter (one pass in C, not per char)."""
     table, _, _ = _tables()
-    out = []
-    for ch in s:
-        b = _byte_of(ch)
-        out.append(table.get(b, ch) if b is not None and b >= 0x80 else ch)
-    return unicodedata.normalize("NFC", "".join(out))
+    tr: dict[int, str] = {}
+    for b, letter in table.items():
+        if b >= 0x80:
+            tr[b] = letter                              # the Latin-1 character
+            try:
+                ch = bytes([b]).decode("cp1252")
+            except UnicodeDecodeError:
+                continue
+            if ord(ch) >= 256:                          # the cp1252 character for 0x80-0x9F
+                tr[ord(ch)] = letter
+    return tr
 
 
 def tcvn3_bytes_to_unicode(data: bytes) -> str:
@@ -68,21 +82,30 @@ def _vni_norm(ch: str) -> str:
 
 def vni_to_unicode(s: str) -> str:
     """Text in VNI-Windows letter+mark form -> Unicode (NFC)."""
+    norm, pattern, repl = _vni_tools()
+    s = s.translate(norm)
+    return unicodedata.normalize("NFC", pattern.sub(lambda m: repl[m.group()], s))
+
+
+@lru_cache(maxsize=1)
+def _vni_tools() -> tuple[dict[int, str], re.Pattern, dict[str, str]]:
+    """(the `_vni_norm` translation, a pattern matching a letter+mark pair or a
+    single mapped character, the replacement of each). A left-to-right scan
+    that takes a pair where one starts and a single otherwise, as before."""
     _, pairs, singles = _tables()
-    out = []
-    i, n = 0, len(s)
-    while i < n:
-        ch = _vni_norm(s[i])
-        if i + 1 < n:
-            pair = ch + _vni_norm(s[i + 1])
-            rep = pairs.get(pair)
-            if rep is not None:
-                out.append(rep)
-                i += 2
-                continue
-        out.append(singles.get(ch, ch))
-        i += 1
-    return unicodedata.normalize("NFC", "".join(out))
+    norm = {o: _vni_norm(chr(o)) for o in range(0x80, 0xA0) if _vni_norm(chr(o)) != chr(o)}
+    cls = lambda cs: "[" + "".join(re.escape(c) for c in sorted(cs)) + "]"   # noqa: E731
+    by_first: dict[str, set[str]] = {}
+    for k in pairs:                                     # every pair is two characters
+        by_first.setdefault(k[0], set()).add(k[1])
+    alts = []
+    if pairs:
+        # The look-ahead skips, cheaply, every place where no pair can start.
+        firsts, seconds = cls(by_first), cls({k[1] for k in pairs})
+        alts.append(f"(?={firsts}{seconds})(?:" + "|".join(re.escape(f) + cls(ss) for f, ss in by_first.items()) + ")")
+    if singles:
+        alts.append(cls(singles))
+    return norm, re.compile("|".join(alts)), {**singles, **pairs}
 
 
 def vni_bytes_to_unicode(data: bytes) -> str:
@@ -136,21 +159,25 @@ def syllable_kind(word: str) -> int:
     return -1
 
 
+_ODD = re.compile("[\x80-\xbf]")
+
+
 def viet_score(text: str, limit: int = 200_000) -> float:
     """Higher is more like Vietnamese: valid accented syllables minus impossible
     words (weighted), per word. ASCII words count for nothing either way."""
-    good = bad = total = 0
+    good = bad = 0
     sample = text[:limit]
     sample = unicodedata.normalize("NFC", sample)
-    for m in _WORD.finditer(sample):
-        k = syllable_kind(m.group())
-        total += 1
+    words = _WORD.findall(sample)
+    total = len(words)
+    for w, c in Counter(words).items():
+        k = syllable_kind(w)
         if k > 0:
-            good += 1
+            good += c
         elif k < 0:
-            bad += 1
+            bad += c
     # Symbols that legacy text shows as (§ ¸ · µ ¶ ...) are not words but betray it.
-    odd = sum(1 for c in sample if 0xA0 <= ord(c) <= 0xBF or 0x80 <= ord(c) <= 0x9F)
+    odd = len(_ODD.findall(sample))
     if total == 0:
         return -odd
     return (good - 2 * bad - odd) / total
@@ -159,11 +186,12 @@ def viet_score(text: str, limit: int = 200_000) -> float:
 def looks_legacy(text: str) -> bool:
     """Cheap pre-check: characters typical of TCVN3/VNI text shown as Latin-1."""
     sample = text[:20000]
-    hits = sum(1 for c in sample if c in _LEGACY_HINTS)
+    hits = len(_LEGACY_HINTS_RE.findall(sample))
     return hits >= 3 and hits >= len(sample) // 400
 
 
 _LEGACY_HINTS = set("§¸·µ¶¹¾»¼½ÆÇÈÉËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßåæçèéëìîïñòóôõöøùúûüþ¨©ª«¬®") | {"\u00ad"}
+_LEGACY_HINTS_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_LEGACY_HINTS)) + "]")
 
 
 def fix_legacy_text(text: str) -> tuple[str, str | None]:

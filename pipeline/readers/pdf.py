@@ -149,6 +149,11 @@ _SIG_RE = re.compile(
     r"BÍ\s*THƯ|ĐẠI\s*DIỆN|(?i:Người\s*ký)", re.M)
 
 
+# "Kính gửi:" opens the body: a header block never runs into it (its recipient list,
+# printed beside it, would land in the header's right column).
+_BARRIER_RE = re.compile(r"^\s*K[íi]nh\s*g[ửu]i", re.I)
+
+
 @dataclass
 class _Line:
     top: float
@@ -212,7 +217,7 @@ def _segment(ln: _Line, words: bool) -> None:
     OCR segments that are noise (a blot beside a real line) are dropped."""
     its = sorted(ln.items, key=lambda t: t[_X0])
     h = ln.h
-    seg_gap = 2.0 * h if not words else 1.6 * h
+    seg_gap = 1.2 * h if not words else 1.6 * h
     jump_gap = 0.8 * h                 # smaller gap is enough where the content stream jumps
     space_gap = 0.15 * h
     segs: list = []                    # [x0, x1, text parts, items]
@@ -247,25 +252,25 @@ def _segment(ln: _Line, words: bool) -> None:
     ln.segs = out
 
 
-def _seed(lines: list[_Line], i: int) -> tuple[int, int, float, float] | None:
-    """A two-column start at line i: a line split by a wide gap, or two lines side by side
-    (one wholly left of the other), as when the columns' baselines do not line up."""
+def _seeds(lines: list[_Line], i: int) -> list[tuple[int, int, float, float]]:
+    """Two-column starts at line i: a line split by a wide gap (each gap a candidate
+    gutter), or two lines side by side (one wholly left of the other), as when the
+    columns' baselines do not line up."""
     ln = lines[i]
     if len(ln.segs) >= 2:
-        gaps = [(ln.segs[k + 1][0] - ln.segs[k][1], k) for k in range(len(ln.segs) - 1)]
-        _, k = max(gaps)
-        return i, i, max(s[1] for s in ln.segs[: k + 1]), min(s[0] for s in ln.segs[k + 1:])
+        return [(i, i, max(s[1] for s in ln.segs[: k + 1]), min(s[0] for s in ln.segs[k + 1:]))
+                for k in range(len(ln.segs) - 1)]
     if i + 1 < len(lines) and len(lines[i + 1].segs) == 1:
         nx = lines[i + 1]
         h = max(ln.h, nx.h)
         if ln.bot - nx.top > 1.0 * h:
-            return None
+            return []
         a, b = ln.segs[0], nx.segs[0]
         if b[0] - a[1] >= h:
-            return i, i + 1, a[1], b[0]
+            return [(i, i + 1, a[1], b[0])]
         if a[0] - b[1] >= h:
-            return i, i + 1, b[1], a[0]
-    return None
+            return [(i, i + 1, b[1], a[0])]
+    return []
 
 
 def _grow_zone(lines: list[_Line], used: list[bool], seed: tuple[int, int, float, float]
@@ -286,7 +291,7 @@ def _grow_zone(lines: list[_Line], used: list[bool], seed: tuple[int, int, float
 
     j = hi + 1
     while j < len(lines) and not used[j]:
-        if lines[j - 1].bot - lines[j].top > 2.0 * max(h, lines[j].h):
+        if lines[j - 1].bot - lines[j].top > 2.0 * max(h, lines[j].h) or _BARRIER_RE.match(lines[j].segs[0][2]):
             break
         r = fits(lines[j], left_edge, right_edge)
         if r is None:
@@ -296,7 +301,7 @@ def _grow_zone(lines: list[_Line], used: list[bool], seed: tuple[int, int, float
         j += 1
     j = lo - 1
     while j >= 0 and not used[j]:
-        if lines[j].bot - lines[j + 1].top > 2.0 * max(h, lines[j].h):
+        if lines[j].bot - lines[j + 1].top > 2.0 * max(h, lines[j].h) or _BARRIER_RE.match(lines[j].segs[0][2]):
             break
         r = fits(lines[j], left_edge, right_edge)
         if r is None:
@@ -322,10 +327,17 @@ def layout_lines(items: list, words: bool = False) -> list[str]:
     for i, ln in enumerate(lines):
         if used[i]:
             continue
-        seed = _seed(lines, i)
-        if seed is None or any(used[seed[0]: seed[1] + 1]):
+        best = None
+        for seed in _seeds(lines, i):
+            if any(used[seed[0]: seed[1] + 1]) \
+                    or any(_BARRIER_RE.match(lines[j].segs[0][2]) for j in range(seed[0], seed[1] + 1)):
+                continue
+            zone = _grow_zone(lines, used, seed)
+            if best is None or zone[1] - zone[0] > best[1] - best[0]:
+                best = zone                  # the gutter that holds over the most lines
+        if best is None:
             continue
-        lo, hi, le, re_ = _grow_zone(lines, used, seed)
+        lo, hi, le, re_ = best
         block = lines[lo: hi + 1]
         text = "\n".join(" ".join(s[2] for s in b.segs) for b in block)
         if not (_HEADER_RE.search(text) or _SIG_RE.search(text)):
@@ -865,316 +877,6 @@ def read_pdf(path: str | Path) -> RawDocument:
             done = [pg.number for pg in need if pg.ocr_text is not None]
             if done:
                 warnings.append(f"{_ranges(done)} had no usable text layer: text from OCR")
-
-    parts: list[str] = []
-    for c in core:
-        if c.isupper() or not parts:
-            parts.append(c)
-        else:
-            parts[-1] += c
-    if len(parts) < 2 or not all(len(p) > 1 and is_syllable(p) for p in parts):
-        return word
-    return word.replace(core, " ".join(parts))
-
-
-def _keep_word(word: str, conf: float) -> bool:
-    """Is an OCR word text, or noise from a seal, a signature or a blot?"""
-    if conf < _OCR_MIN_CONF:
-        return False
-    if not any(c.isalnum() for c in word):
-        return conf >= _OCR_SURE_CONF and all(c in "-–—•·+*.,;:…()\"'“”/" for c in word)
-    if conf >= _OCR_SURE_CONF:
-        return True
-    core = word.strip(_STRIP)
-    if any(c.isdigit() for c in core):
-        return len(core) >= 2
-    return all(p.isalpha() and (is_syllable(p) or p.isupper() and len(p) >= 2) for p in core.split())
-
-
-_CODE_LIKE = re.compile(r"\w[/-]\w|^S[ốôó]", re.I)
-
-
-def _noise_line(words: list) -> bool:
-    """An OCR line that is noise: hardly a letter, or unsure and mostly not Vietnamese.
-    A line with a document-number-like word (".../QĐ-UBND", "Số:") is kept however
-    unsure: the number may be handwritten."""
-    text = " ".join(w[_T] for w in words)
-    if sum(c.isalnum() for c in text) < 2:
-        return True
-    if any(w[_CONF] >= 40 and _CODE_LIKE.search(w[_T]) for w in words):
-        return False
-    conf = sum(w[_CONF] for w in words) / len(words)
-    if conf < 50:
-        return True
-    valid, judged = syllable_stats(text)
-    if valid >= 2 and valid == judged:
-        return False                     # a run of real syllables ("Lê Mai Toản"), though unsure
-    if conf < 75 and len(words) <= 4 and not any(
-            w[_CONF] >= 80 and sum(c.isalpha() for c in w[_T]) >= 3 for w in words):
-        return True
-    if conf < 70:
-        return judged > 0 and valid < 0.5 * judged
-    return False
-
-
-def _ocr_items(tsv: str, scale: float, height_px: int) -> list:
-    """Word items (PDF points) from tesseract TSV output; drops low-confidence noise."""
-    items: list = []
-    k = 1.0 / scale
-    page_h = height_px * k
-    for row in tsv.splitlines()[1:]:
-        f = row.split("\t")
-        if len(f) < 12 or f[0] != "5":
-            continue
-        word = _unglue(f[11].strip())
-        if not word:
-            continue
-        try:
-            left, top, width, height = (int(v) for v in f[6:10])
-            conf = float(f[10])
-        except ValueError:
-            continue
-        if not _keep_word(word, conf):
-            continue
-        x0 = left * k
-        x1 = (left + width) * k
-        y1 = page_h - top * k
-        y0 = page_h - (top + height) * k
-        items.append([word, x0, y0, x1, y1, True, -1, conf])
-    return items
-
-
-def _device_boxes(page, width: int, height: int, boxes: list) -> list[tuple[int, int, int, int]]:
-    """Page-space boxes (x0, y0, x1, y1) as pixel boxes of a rendering width x height."""
-    out = []
-    dx = ctypes.c_int()
-    dy = ctypes.c_int()
-    for x0, y0, x1, y1 in boxes:
-        xs, ys = [], []
-        for x, y in ((x0, y0), (x1, y1)):
-            if pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, width, height, 0, x, y, ctypes.byref(dx), ctypes.byref(dy)):
-                xs.append(dx.value)
-                ys.append(dy.value)
-        if len(xs) == 2:
-            out.append((min(xs) - 2, min(ys) - 2, max(xs) + 3, max(ys) + 3))
-    return out
-
-
-def _render(pdf, i: int, max_pixels: int, warnings: list[str], mask: list = ()) -> tuple[bytes, float, int] | None:
-    """Grayscale PGM of page i at 300 dpi (less for giant pages), with the `mask` boxes
-    painted white: (image, scale, height in px)."""
-    page = pdf[i]
-    try:
-        pw, ph = page.get_size()
-        if page.get_rotation() in (90, 270):
-            pw, ph = ph, pw
-        scale = OCR_DPI / 72.0
-        if pw * ph * scale * scale > max_pixels:
-            scale = math.sqrt(max_pixels / max(pw * ph, 1.0)) * 0.995     # rendering rounds up
-            warnings.append(f"page {i + 1}: page is {pw:.0f}x{ph:.0f} pt, rendered at "
-                            f"{scale * 72:.0f} dpi to stay under {max_pixels} pixels")
-        if scale * min(pw, ph) < 1:
-            return None
-        # Annotations are left out: a signature stamp's text is already in the text layer
-        # (the reader keeps it), and OCR of a stamp drawn over the signature block is noise.
-        bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False, draw_annots=False)
-        try:
-            white = _device_boxes(page, bitmap.width, bitmap.height, mask) if mask else []
-            image = ocr.pgm_bytes(bitmap.width, bitmap.height, bitmap.stride, bitmap.buffer, white)
-            height = bitmap.height
-        finally:
-            bitmap.close()
-        return image, scale, height
-    finally:
-        page.close()
-
-
-def _ocr_text(tsv: str, scale: float, height: int) -> tuple[str, int]:
-    """Page text from tesseract TSV, and how many valid syllables it has."""
-    text = "\n".join(layout_lines(_ocr_items(tsv, scale, height), words=True))
-    return text, syllable_stats(text)[0]
-
-
-def _ocr_job(image: bytes, scale: float, height: int, deadline: float) -> str:
-    """OCR one rendered page (runs in a worker thread; no pdfium here). A page that reads
-    badly is checked for orientation (a landscape table printed sideways) and, if
-    tesseract finds it turned, read again upright."""
-    tsv = ocr.ocr_image(image, timeout=deadline - time.monotonic(), tsv=True)
-    text, valid = _ocr_text(tsv, scale, height)
-    judged = syllable_stats(text)[1]
-    if valid >= 20 and valid >= 0.6 * judged:
-        return text
-    left = deadline - time.monotonic()
-    rot = ocr.osd_rotation(image, timeout=min(30.0, left))
-    if not rot:
-        return text
-    turned = ocr.rotate_image(image, rot)
-    if turned is None:
-        return text
-    image2, _, height2 = turned
-    try:
-        tsv2 = ocr.ocr_image(image2, timeout=deadline - time.monotonic(), tsv=True)
-    except ocr.OcrError:
-        return text
-    text2, valid2 = _ocr_text(tsv2, scale, height2)
-    return text2 if valid2 > valid else text
-
-
-def _ranges(pages: list[int]) -> str:
-    """'page 3', 'pages 1-3', 'pages 1, 4-5'."""
-    out: list[list[int]] = []
-    for p in sorted(pages):
-        if out and out[-1][1] == p - 1:
-            out[-1][1] = p
-        else:
-            out.append([p, p])
-    nums = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in out)
-    return f"page {nums}" if len(pages) == 1 else f"pages {nums}"
-
-
-def _run_ocr(path: Path, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
-    """OCR the pages in a thread pool. Rendering stays in this thread (pdfium is not
-    thread-safe) and uses a fresh copy of the document: the reader's copy has its
-    annotations flattened into the pages."""
-    with _PDFIUM_LOCK:
-        pdf = _open(path)
-    try:
-        _ocr_loop(pdf, pages, cfg, warnings)
-    finally:
-        with _PDFIUM_LOCK:
-            pdf.close()
-
-
-def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
-    deadline = time.monotonic() + cfg["ocr_timeout"]
-    running: dict[Future, _Page] = {}
-    failed: dict[str, list[int]] = {}
-
-    def collect(done) -> None:
-        for fut in done:
-            pg = running.pop(fut)
-            try:
-                pg.ocr_text = fut.result()
-            except ocr.OcrTimeout:
-                failed.setdefault("the OCR time budget ran out", []).append(pg.number)
-                continue
-            except ocr.OcrError as e:
-                failed.setdefault(str(e), []).append(pg.number)
-            except Exception as e:  # noqa: BLE001 - one page's OCR must not lose the document
-                failed.setdefault(f"OCR failed ({type(e).__name__}: {e})", []).append(pg.number)
-
-    with ThreadPoolExecutor(max_workers=cfg["workers"]) as pool:
-        for pg in pages:
-            while len(running) >= cfg["workers"]:
-                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                collect(done)
-            left = deadline - time.monotonic()
-            if left <= 1:
-                failed.setdefault("the OCR time budget ran out", []).append(pg.number)
-                continue
-            if pg.image_px > MAX_IMAGE_PIXELS:
-                failed.setdefault(f"an embedded image is too large to render (over {MAX_IMAGE_PIXELS} pixels)",
-                                  []).append(pg.number)
-                continue
-            try:
-                with _PDFIUM_LOCK:
-                    rendered = _render(pdf, pg.number - 1, cfg["max_page_pixels"], warnings, pg.mask)
-            except Exception as e:  # noqa: BLE001 - a page pdfium cannot render
-                failed.setdefault(f"the page could not be rendered ({e})", []).append(pg.number)
-                continue
-            if rendered is None:
-                continue
-            image, scale, height = rendered
-            fut = pool.submit(_ocr_job, image, scale, height, deadline)
-            running[fut] = pg
-        while running:
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            collect(done)
-    for problem, nums in failed.items():
-        if "budget" in problem:
-            problem += f" (VANBAN_OCR_TIMEOUT={cfg['ocr_timeout']:.0f} s)"
-        warnings.append(f"{_ranges(nums)}: no OCR text, {problem}")
-
-
-# --- the reader ------------------------------------------------------------------------
-
-
-def _check_file(p: Path) -> None:
-    try:
-        size = p.stat().st_size
-        with open(p, "rb") as fh:
-            head = fh.read(1024)
-            fh.seek(max(0, size - 2048))
-            tail = fh.read()
-    except OSError as e:
-        raise ReadError(p, f"cannot read file ({e.strerror or e})") from None
-    if size == 0:
-        raise ReadError(p, "empty file")
-    if b"%PDF-" not in head:
-        raise ReadError(p, "not a PDF (no %PDF- header)")
-    if b"%%EOF" not in tail:
-        raise ReadError(p, "truncated PDF (no %%EOF end marker: the file is incomplete)")
-
-
-def _open(p: Path):
-    try:
-        return pdfium.PdfDocument(str(p))
-    except pdfium.PdfiumError as e:
-        code = getattr(e, "err_code", None)
-        if code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise ReadError(p, "encrypted PDF (password required)") from None
-        if code == pdfium_c.FPDF_ERR_SECURITY:
-            raise ReadError(p, "encrypted PDF (unsupported security handler)") from None
-        if code == pdfium_c.FPDF_ERR_FORMAT:
-            raise ReadError(p, "corrupt PDF (the file structure cannot be parsed)") from None
-        if code == pdfium_c.FPDF_ERR_FILE:
-            raise ReadError(p, "cannot open file") from None
-        raise ReadError(p, f"unreadable PDF ({e})") from None
-
-
-def read_pdf(path: str | Path) -> RawDocument:
-    p = Path(path)
-    cfg = _settings()
-    _check_file(p)
-    warnings: list[str] = []
-    pdf = _open(p)
-    try:
-        try:
-            n = len(pdf)
-        except Exception as e:  # noqa: BLE001
-            raise ReadError(p, f"corrupt PDF (page tree unreadable: {e})") from None
-        if n == 0:
-            raise ReadError(p, "PDF has no pages")
-        if n > cfg["max_pages"]:
-            raise ReadError(p, f"too many pages ({n}; the limit is {cfg['max_pages']}, set VANBAN_MAX_PAGES)")
-        pages: list[_Page] = []
-        bad: list[int] = []
-        for i in range(n):
-            try:
-                pages.append(_read_text_layer(pdf, i, warnings))
-            except Exception:  # noqa: BLE001 - one broken page must not lose the document
-                bad.append(i + 1)
-                pages.append(_Page(i + 1, usable=False))
-        if bad:
-            warnings.append(f"pages {_ranges(bad)}: could not be read (damaged page)")
-        if len(bad) == n:
-            raise ReadError(p, "corrupt PDF (no page could be read)")
-
-        need = [pg for pg in pages if pg.ocr]
-        if need:
-            nums = _ranges([pg.number for pg in need])
-            missing = ocr.tesseract_problem() if cfg["ocr"] else None
-            if not cfg["ocr"]:
-                warnings.append(f"scanned PDF: {nums} have no usable text layer and OCR is disabled (VANBAN_OCR=0)")
-            elif missing:
-                warnings.append(f"scanned PDF: install tesseract-ocr and tesseract-ocr-vie to read {nums} ({missing})")
-            else:
-                _run_ocr(p, need, cfg, warnings)
-                done = [pg.number for pg in need if pg.ocr_text is not None]
-                if done:
-                    warnings.append(f"{_ranges(done)} had no usable text layer: text from OCR")
-    finally:
-        pdf.close()
 
     parts: list[str] = []
     spans: list[PageSpan] = []
