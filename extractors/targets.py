@@ -76,9 +76,10 @@ _NOT_GOAL = re.compile(r"(?i:kinh\s+phí|dự\s+toán|ngân\s+sách\s+(?:trung\s
                        r"học\s+phí|mức\s+thu|mức\s+chi|định\s+mức|lượng\s+mưa|mưa|đề\s+nghị\s+(?:bố\s+trí|hỗ\s+trợ)|"
                        r"tổng\s+mức\s+đầu\s+tư|vốn\s+đầu\s+tư\s+công|phân\s+bổ)")
 _BASELINE = re.compile(r"(?i:so\s+(?:với\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|thực\s+hiện)\s+năm\s+\d{4})")
-_GROWTH = re.compile(rf"(?P<dir>tăng|giảm)\s+(?:bình\s+quân\s+)?(?:trên\s+|dưới\s+|khoảng\s+)?(?P<num>{NUMBER})\s*%(?:/năm)?"
+_GROWTH = re.compile(rf"(?P<dir>tăng|giảm)\s+(?:bình\s+quân\s+)?(?:hàng\s+năm\s+|hằng\s+năm\s+)?(?:trên\s+|dưới\s+|khoảng\s+|từ\s+)?"
+                     rf"(?P<num>{NUMBER})(?:\s*-\s*{NUMBER})?\s*%(?:/năm)?"
                      r"(?:\s+so\s+(?:với\s+)?(?P<base>[^,;.\n]{3,60}))?")
-_LEAD_CUES = re.compile(r"^(?:[-+•*]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ]\)\s*)*(?:cụ\s+thể\s*:?\s*)?(?:phấn\s+đấu\b\s*|mục\s+tiêu\b\s*|"
+_LEAD_CUES = re.compile(r"^(?:[-+•*]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ]\)\s*)*(?:cụ\s+thể\s*:?\s*|trong\s+đó\s*:?\s*)?(?:phấn\s+đấu\b\s*|mục\s+tiêu\b\s*|"
                         r"chỉ\s+tiêu\b\s*|đến\s+năm\s+\d{4},?\s*|năm\s+\d{4},?\s*|thực\s+hiện\b\s*|bảo\s+đảm\b\s*|"
                         r"đảm\s+bảo\b\s*|có\b\s*|đạt\b\s*|:\s*)*", re.I)
 _TAIL_CUES = re.compile(r"\s*(?:phấn\s+đấu\s+)?(?:đạt|là|ở\s+mức|với|có)?\s*:?\s*$", re.I)
@@ -231,7 +232,7 @@ class TargetExtractor:
                 continue
             growth, baseline = None, None
             g_after = next((g for a, b, g in growth_spans if q.end() <= a <= q.end() + 80
-                            and re.fullmatch(r"\s*(?:\([^()]*\))?\s*,?\s*", clause[q.end():a])), None)
+                            and re.fullmatch(r"\s*(?:\([^()]*\))?\s*,?\s*(?:tốc\s+độ\s+|với\s+mức\s+)?", clause[q.end():a])), None)
             if g_after is not None:
                 growth = parse_number(g_after.group("num")) * (-1 if g_after.group("dir") == "giảm" else 1)
                 baseline = collapse(g_after.group("base")) if g_after.group("base") else None
@@ -240,6 +241,10 @@ class TargetExtractor:
                 growth = value * sign
                 if g_here is not None and g_here.group("base"):
                     baseline = collapse(g_here.group("base"))
+            lead = re.match(r"(?i)(?:tốc\s+độ\s+)?(tăng|giảm)\b", indicator)
+            if growth is None and unit == "%" and lead:
+                # "tăng bình quân hàng năm … đạt 10 - 13%/năm": a rate stated alone
+                growth = value * (-1 if lead.group(1).lower() == "giảm" else 1)
             s = min(ind_start, ca + q.start())
             e = max(ind_end, ca + q.end())
             if g_after is not None:

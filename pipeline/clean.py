@@ -115,23 +115,37 @@ def _special_pattern(chars: frozenset[str]) -> re.Pattern | None:
 
 
 def _apply(text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, list[int]]:
-    """re.sub that keeps the offset map: replaced spans map to their first char."""
+    """re.sub that keeps the offset map: replaced spans map to their first char.
+    When every replacement keeps its length the map is unchanged (and not copied)."""
+    edits: list[tuple[int, int, str]] = []
+    same_length = True
+    for m in pattern.finditer(text):
+        r = repl(m) if callable(repl) else repl
+        s, e = m.span()
+        if len(r) != e - s:
+            same_length = False
+        edits.append((s, e, r))
+    if not edits:
+        return text, offs
     pieces: list[str] = []
+    last = 0
+    for s, e, r in edits:
+        pieces.append(text[last:s])
+        pieces.append(r)
+        last = e
+    pieces.append(text[last:])
+    if same_length:
+        return "".join(pieces), offs
     new_offs: list[int] = []
     last = 0
-    for m in pattern.finditer(text):
-        s, e = m.span()
-        pieces.append(text[last:s])
+    for s, e, r in edits:
         new_offs.extend(offs[last:s])
-        r = repl(m) if callable(repl) else repl
         if len(r) == e - s:
             new_offs.extend(offs[s:e])
         else:
             anchor = offs[s] if s < len(offs) else (offs[-1] if offs else 0)
             new_offs.extend([anchor] * len(r))
-        pieces.append(r)
         last = e
-    pieces.append(text[last:])
     new_offs.extend(offs[last:])
     return "".join(pieces), new_offs
 
@@ -196,7 +210,11 @@ def clean(raw: RawDocument) -> CleanText:
     text, offs = _apply(text, offs, _SPACES, " ")
     text, offs = _apply(text, offs, _LINE_BREAK, _join_decision(text))
     text, offs = _apply(text, offs, _MANY_BLANK, "\n\n")
-    text, offs = _apply(text, offs, _EDGES, "")
+    # _EDGES (white space at either end) by slicing: the regex's `\s+\Z` is tried at
+    # every run of white space in the text; str.strip() uses the same white space.
+    lead = len(text) - len(text.lstrip())
+    end = len(text.rstrip()) if lead < len(text) else lead
+    text, offs = text[lead:end], offs[lead:end]
     return CleanText(text=text, offsets=offs + [len(raw.text)], raw=raw)
 
 
