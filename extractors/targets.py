@@ -145,7 +145,7 @@ class TargetExtractor:
                     continue
                 status = "actual" if report else "target"
                 year = self._year(clause) or plan_year
-                for t in self._targets_in(doc, ca, clause, qtys, status, year):
+                for t in self._targets_in(doc, ca, clause, qtys, status, year, in_goal_section or bool(continues)):
                     key = (collapse(t.indicator).casefold(), t.value, t.unit, t.year, t.status)
                     if key in seen:
                         continue
@@ -176,10 +176,20 @@ class TargetExtractor:
             return None
         return int(m.group("y") or m.group("y2"))
 
-    def _targets_in(self, doc: Doc, ca: int, clause: str, qtys: list[re.Match], status: str, year: int | None):
+    def _targets_in(self, doc: Doc, ca: int, clause: str, qtys: list[re.Match], clause_status: str,
+                    year: int | None, inherited: bool):
         growth_spans = [(g.start(), g.end(), g) for g in _GROWTH.finditer(clause)]
         prev_end = 0
+        is_report = doc.results["document"].doc_type == "report"
         for i, q in enumerate(qtys):
+            status = clause_status
+            # A goal word governs what follows it: in "Tỷ lệ … đạt 97,28% (chỉ tiêu
+            # đề ra là tối thiểu 98%)" only the second figure is a goal.
+            if status == "target" and not inherited and not _GOAL.search(clause[:q.start()]):
+                if not is_report:
+                    prev_end = q.end()
+                    continue
+                status = "actual"
             unit = dict(_units())[q.group("unit")]
             # A count (37 hộ, 02 dự án) is a goal only when its own clause says so:
             # conclusions and reports list counts of work to do or done.
