@@ -62,7 +62,12 @@ def _rx() -> dict[str, re.Pattern]:
         # A named law: "Luật Thi đua, khen thưởng", "Bộ luật Lao động".
         "law": re.compile(r"(?<!Đoàn\s)(?<!đoàn\s)(?P<type>Bộ\s+luật|Luật|Pháp\s+lệnh|Hiến\s+pháp)(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
         # Nghị quyết Đại hội …: a named resolution without a number.
-        "congress": re.compile(r"(?P<type>Nghị\s+quyết)\s+(?P<name>Đại\s+hội\s+(?:đại\s+biểu\s+toàn\s+quốc\s+lần\s+thứ\s+[IVXLC]+\s+của\s+Đảng|[IVXLC]+\s+Đảng\s+bộ\s+(?:tỉnh|thành\s+phố|huyện)|Đảng\s+bộ\s+(?:tỉnh|thành\s+phố)\s+lần\s+thứ\s+[IVXLC]+))"),
+        "congress": re.compile(r"(?P<type>Nghị\s+quyết)\s+(?P<name>Đại\s+hội\s+(?:đại\s+biểu\s+toàn\s+quốc\s+lần\s+thứ\s+[IVXLC]+\s+của\s+Đảng|"
+                               r"[IVXLC]+\s+Đảng\s+bộ\s+(?:tỉnh|thành\s+phố|huyện)|"
+                               r"(?:đại\s+biểu\s+)?(?:Đảng\s+bộ\s+)?(?:tỉnh|thành\s+phố|huyện)(?:\s+[A-ZĐÀ-Ỹ][\wà-ỹ']*){0,3}\s+lần\s+thứ\s+[IVXLC]+))"),
+        # A named scheme or master plan: Đề án “…”, Quy hoạch … thời kỳ 2021 - 2030
+        "named_plan": re.compile(r"(?P<type>Đề\s+án|Quy\s+hoạch|Chiến\s+lược)\s+(?:“(?P<q>[^”\n]{5,200})(?:”|(?=\n))|"
+                                 r"(?P<t>[^\n;.“”()]{3,120}?(?:thời\s+kỳ|giai\s+đoạn)\s+\d{4}\s*-\s*\d{4}(?:,\s*tầm\s+nhìn\s+đến\s+năm\s+\d{4})?))"),
     }
 
 
@@ -70,12 +75,15 @@ def _rx() -> dict[str, re.Pattern]:
 # starts the rest of the sentence.
 _LAW_NAME_END = re.compile(
     r"\s*(?:[;:.()\n\[“”\"]|,\s*(?=[A-ZĐ]|các|được|đã|và|theo|tại|trong|nhằm|bảo\s+đảm|đảm\s+bảo)|\s+số\b|\s+ngày\b|"
-    r"\s+(?:và\s+(?=các\b|những\b|Luật\b|Nghị\b|Bộ\b|Pháp\b|Quyết\b|Thông\b|văn\b|Nghị\b)|hoặc|quy\s+định|như|"
+    r"\s+(?:và\s+(?=các\b|những\b|Luật\b|Nghị\b|Bộ\b|Pháp\b|Quyết\b|Thông\b|văn\b|pháp\s+luật\b|Nghị\b)|hoặc|quy\s+định|như|về|"
     r"được|đã|có|trong|trên|tại|cho|để|nhằm|thì|theo|bảo\s+đảm|đảm\s+bảo|gắn|với|đến|từ|khi|là|này|"
-    r"thuộc|năm\s+(?!\d)|sẽ|về\s+(?!(?:[A-ZĐ]))|của\s+(?:Quốc\s+hội|nước)|hiện\s+hành|đồng\s+thời|cũng|vừa|"
+    r"thuộc|năm\s+(?!\d)|sẽ|của\s+(?:Quốc\s+hội|nước)|hiện\s+hành|đồng\s+thời|cũng|vừa|"
     r"giai\s+đoạn|qua|để|lần|mới|ước|đạt|ban\s+hành|\d{1,2}/)\b)")
 _LAW_YEAR = re.compile(r"\s+(?:năm\s+)?\d{4}\b")
 _AMENDING = re.compile(r"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹ]")
+# "Luật" before a function word is the common noun ("thi hành Luật và các văn bản …").
+_FUNCTION_WORD = re.compile(r"(?:và|hoặc|thuộc|theo|bao\s+gồm|vào|trong|a|của|để|được|này|cho|có|không|là|đã|sẽ|với|"
+                            r"từ|tại|khi|nếu|hiện|mới|trên|dưới|sau|trước|đó|định|pháp|sư|gia|học)\b")
 _NOT_LAW_NAMES = {"Việt Nam", "Nhà nước", "Đảng", "pháp"}
 
 
@@ -240,7 +248,7 @@ class CitationExtractor:
                 continue
             # A name in lower case ("Luật thi đua, khen thưởng ngày …") counts only
             # when a date or number pins it down; otherwise "Luật" is a common noun.
-            if name[0].islower() and not amending and not re.fullmatch(r"năm\s+\d{4}", name) and not re.match(r"\s*,?\s*(?:số|ngày|năm\s+\d{4})\b", text[name_end:name_end + 12]):
+            if name[0].islower() and not amending and not re.fullmatch(r"năm\s+\d{4}", name) and _FUNCTION_WORD.match(name):
                 continue
             word = collapse(m.group("type"))
             # "Luật Giáo dục số 43/2019/QH14": the name and the number are one citation
@@ -266,6 +274,19 @@ class CitationExtractor:
                 continue
             out.append(Mention(start=m.start(), end=m.end(), doc_type="Nghị quyết", number=None,
                                title=collapse(m.group("name")), core_end=m.end()))
+            taken.append(m.span())
+        for m in rx["named_plan"].finditer(text):
+            if not free(*m.span()):
+                continue
+            before = text[max(0, m.start() - 40):m.start()]
+            # drafts and plans still to be made are not cited documents
+            approved = re.match(r"[^.;\n]{0,30}?đã\s+được[^.;\n]{0,50}?(?:phê\s+duyệt|ban\s+hành)", text[m.end():m.end() + 90])
+            if _DRAFT.search(before) or (re.search(r"(?i:xây\s+dựng|trình|đề\s+xuất|lập|chuẩn\s+bị|điều\s+chỉnh)\s*$", before)
+                                         and not approved):
+                continue
+            title = collapse(m.group("q") or m.group("t"))
+            out.append(Mention(start=m.start(), end=m.end(), doc_type=collapse(m.group("type")), number=None,
+                               title=title, core_end=m.end()))
             taken.append(m.span())
         out.sort(key=lambda x: x.start)
         # Bare symbols take their type from the mention they are listed with.

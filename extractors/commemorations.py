@@ -27,6 +27,10 @@ from schemas.models import Commemoration
 _CUE = r"(?:kỷ\s+niệm|Kỷ\s+niệm|KỶ\s+NIỆM|chào\s+mừng|Chào\s+mừng|nhân\s+dịp|Nhân\s+dịp|mừng|hướng\s+tới|tổng\s+kết)"
 _COUNT = re.compile(r"(?<![\d.,/])(?P<n>\d{1,3})\s+năm\s+(?P<ev>[^()\n;]{3,160}?)\s*(?=\()")
 _COUNT_CUED = re.compile(rf"{_CUE}\s+(?:lần\s+thứ\s+)?(?P<n>\d{{1,3}})\s+năm\s+(?P<ev>[^()\n;:.,]{{3,120}})")
+# Only "kỷ niệm", "chào mừng", "nhân dịp" mark an anniversary without dates;
+# "tổng kết 10 năm thực hiện …" reviews a period.
+_COUNT_BARE = re.compile(r"(?:[Kk]ỷ\s+niệm|KỶ\s+NIỆM|[Cc]hào\s+mừng|[Nn]hân\s+dịp)\s+(?P<n>\d{1,3})\s+năm\s+"
+                         r"(?P<ev>[^()\n;:.,“”\"]{3,100})")
 _RANGE = re.compile(r"\(\s*(?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\s*\)")
 _YEAR_RANGE = re.compile(r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
 _AND_NEXT = re.compile(r"\s*(?:và|,)\s+(?:(?P<n>\d{1,3})\s+năm\s+)?(?P<ev>[^()\n;]{3,120}?)\s*\((?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\)")
@@ -174,6 +178,15 @@ class CommemorationExtractor:
             if not re.search(rf"{_CUE}|[Hh]ưởng\s+ứng|[Ll]ễ", text[max(0, m.start() - 60):m.start()]):
                 continue
             add(None, m.group(), None, after[0].value, m.start(), after[0].end, "known_day", None, after[0])
+
+        # 4. "Kỷ niệm 17 năm thành lập huyện": a marked anniversary with no dates
+        for m in _COUNT_BARE.finditer(text):
+            if any(a <= m.start("n") < b for a, b in taken):
+                continue
+            ev = _clean_event(m.group("ev"))
+            if len(ev.split()) < 2 or re.match(r"(?i)(?:thực\s+hiện|triển\s+khai|qua|trước|gần\s+đây)\b", ev):
+                continue
+            add(int(m.group("n")), ev, None, None, m.start("n"), m.end("ev"), "count_only")
 
         # One entry per commemoration: same count and origin (or event), first kept.
         out: list[Commemoration] = []
