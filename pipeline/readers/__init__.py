@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from pipeline.readers.base import PageSpan, RawDocument, ReadError
+from pipeline.readers.base import PageSpan, RawDocument, ReadError, read_bytes
 from pipeline.readers.sniff import SUFFIXES, check_size, ole2_is_word, sniff
 from pipeline.readers.txt import read_txt
 
@@ -64,10 +64,7 @@ def _dispatch(p: Path, kind: str, warnings: list[str]) -> RawDocument:
         doc = read_docx(p)
     elif kind == "doc":
         from pipeline.readers.docx import read_doc
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            raise ReadError(p, f"cannot read: {e.strerror or e}")
+        data = read_bytes(p)
         if not ole2_is_word(data):
             raise ReadError(p, "an OLE2 (old Office) file that is not a Word document (Excel, Outlook ...?)")
         doc = read_doc(p)

@@ -19,6 +19,14 @@ class ReadError(Exception):
         super().__init__(f"{self.path}: {problem}")
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, or a ReadError naming the file and the OS's reason."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise ReadError(path, f"cannot read: {e.strerror or e}")
+
+
 @dataclass
 class PageSpan:
     """Characters [start, end) of the raw text come from page `page` (1-based)."""

@@ -26,7 +26,7 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.readers.base import RawDocument, ReadError
+from pipeline.readers.base import read_bytes, RawDocument, ReadError
 from pipeline.readers.legacy import fix_legacy_text
 
 # ---- decoding -------------------------------------------------------------------
@@ -769,10 +769,7 @@ def _meta(head: dict[str, str], headline, date_text, author, all_lines) -> dict[
 def read_html(path: str | Path, data: bytes | None = None) -> RawDocument:
     p = Path(path)
     if data is None:
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            raise ReadError(p, f"cannot read: {e.strerror or e}")
+        data = read_bytes(p)
     if not data.strip():
         raise ReadError(p, "empty file")
     html, warnings = decode_html(data)

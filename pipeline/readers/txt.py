@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from pipeline.readers.base import RawDocument, ReadError
+from pipeline.readers.base import read_bytes, RawDocument, ReadError
 from pipeline.readers.legacy import (fix_legacy_text, tcvn3_bytes_to_unicode,
                                      vni_bytes_to_unicode, viet_score)
 
@@ -103,10 +103,7 @@ def _fix_legacy(text: str, warnings: list[str]) -> tuple[str, list[str]]:
 def read_txt(path: str | Path, data: bytes | None = None) -> RawDocument:
     p = Path(path)
     if data is None:
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            raise ReadError(p, f"cannot read: {e.strerror or e}")
+        data = read_bytes(p)
     if not data:
         raise ReadError(p, "empty file")
     text, warnings = decode_bytes(data, str(p))
