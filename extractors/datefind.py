@@ -87,7 +87,11 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("range_days", re.compile(
         rf"{_NOT_BEFORE}(?P<d>{D}){DASH}(?=(?P<d2>{D})(?P<sep>[/.])(?P<m>{M})(?P=sep)(?P<y>{Y}){_NOT_AFTER})")),
     ("range_first", re.compile(
-        rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/.])(?P<m>{M}){DASH}(?=(?:{CUE}{SP})?{D}(?P=sep){M}(?P=sep)(?P<y>{Y}){_NOT_AFTER})")),
+        rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/.])(?P<m>{M})(?:{DASH}|{SP}(?:đến|tới){SP}(?:ngày{SP})?)"
+        rf"(?=(?:{CUE}{SP})?{D}(?P=sep){M}(?P=sep)(?P<y>{Y}){_NOT_AFTER})")),
+    # ngày 16, 17/11/2025 and 16 và 17/11/2025: a list of days sharing month and year
+    ("list_days", re.compile(
+        rf"{_NOT_BEFORE}(?P<d>{D})\s*(?:,|và)\s*(?=(?P<d2>{D})(?P<sep>[/.])(?P<m>{M})(?P=sep)(?P<y>{Y}){_NOT_AFTER})")),
     # 23/01/2024, 30.4.1975, 15-3-2024
     ("numeric", re.compile(rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/.-])(?P<m>{M})(?P=sep)(?P<y>{Y}){_NOT_AFTER}")),
     # 16/6 2025 (separator missing before the year)
@@ -143,7 +147,7 @@ def find_dates(text: str) -> list[FoundDate]:
                 s, e = m.start("d"), m.end()
             elif kind == "numeric_noyear":
                 s, e = m.start("d"), m.end()
-            elif kind in ("range_days",):
+            elif kind in ("range_days", "list_days"):
                 s, e = m.start("d"), m.end("d")
             elif kind == "range_first":
                 s, e = m.start("d"), m.end("m")

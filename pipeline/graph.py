@@ -28,7 +28,6 @@ Library entry points: `load_graph(db)`, `top`, `cites`, `cited_by`, `path`,
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 import unicodedata
@@ -78,14 +77,18 @@ def _type_words() -> dict[str, str]:
 # Canonical forms
 
 def canonical_number(number: str) -> str:
-    """`076/KH-UBND` -> `76/KH-UBND`; `57/NQ/TW` -> `57-NQ/TW`; `180/KH/UBND` -> `180/KH-UBND`."""
+    """The usual form of a symbol: `57/NQ/TW` -> `57-NQ/TW`, `180/KH/UBND` -> `180/KH-UBND`."""
     n = normalize_symbol(number).upper()
-    n = re.sub(r"^0+(?=\d)", "", n)
     m = re.fullmatch(r"(\d+[A-Z]?)/([A-ZĐ]+)/([A-ZĐ][A-ZĐ0-9&-]*)", n)
     if m and m.group(2) in _type_codes():
         num, typ, iss = m.groups()
         n = f"{num}-{typ}/{iss}" if iss.split("-")[0] in _PARTY else f"{num}/{typ}-{iss}"
     return n
+
+
+def _number_key(number: str) -> str:
+    """What two printings of one number share: the usual form without leading zeros."""
+    return re.sub(r"^0+(?=\d)", "", canonical_number(number))
 
 
 def _fold(s: str) -> str:
@@ -180,17 +183,19 @@ def load_graph(db: str | Path) -> nx.DiGraph:
 
 def build_graph(docs: list[dict[str, Any]], cites: list[dict[str, Any]]) -> nx.DiGraph:
     by_id = {d["id"]: d for d in docs}
-    # 1. Every key (stored documents' own and cited ones) as (canonical base, qualifier).
+    # 1. Every key (stored documents' own and cited ones) as a group key
+    #    (number, issuer code, year, province) plus the form it was printed in.
     doc_base: dict[int, tuple] = {}
+    printed: dict[tuple, list[str]] = defaultdict(list)
     for d in docs:
         k = own_key(d["number"], d["issue_date"])
-        if k is None:
+        sp = _split(k) if k else None
+        if sp is None:
             continue
-        num, code, year = _split(k) or (None, None, None)
-        if num is None:
-            continue
+        num, code, year = sp
         q = _qualifier(num, code, d["issuer"], d["issue_date"], d["province"])
-        doc_base[d["id"]] = (canonical_number(num), code, year, q)
+        doc_base[d["id"]] = (_number_key(num), code, year, q)
+        printed[doc_base[d["id"]][:2] + doc_base[d["id"]][3:]].append(canonical_number(num))
     cite_base: list[tuple] = []
     for c in cites:
         sp = _split(c["key"])
@@ -198,23 +203,33 @@ def build_graph(docs: list[dict[str, Any]], cites: list[dict[str, Any]]) -> nx.D
             num, code, year = sp
             ctx = by_id.get(c["document_id"], {})
             q = _qualifier(num, code, c["issuer"], c["date"] or (year if year != "?" else None), ctx.get("province"))
-            cite_base.append((canonical_number(num), code, year, q))
+            b = (_number_key(num), code, year, q)
+            printed[b[:2] + b[3:]].append(canonical_number(num))
         else:
             typ, _, title = c["key"].partition("|")
-            cite_base.append(("named", typ.casefold(), _fold(title), None))
+            b = ("named", typ.casefold(), _fold(title), None)
+            printed[b[:2] + b[3:] + (b[2],)].append(c["key"])
+        cite_base.append(b)
     # 2. A key without a year joins the only dated key with the same number, issuer and province.
     years: dict[tuple, set] = defaultdict(set)
     for b in list(doc_base.values()) + cite_base:
         if b[0] != "named" and b[2] != "?":
             years[(b[0], b[1], b[3])].add(b[2])
 
-    def node_id(b: tuple, original: str | None = None) -> str:
+    def shown(forms: list[str]) -> str:
+        """The form printed most often (ties: the longer, then the smaller)."""
+        counts: dict[str, int] = defaultdict(int)
+        for f in forms:
+            counts[f] += 1
+        return sorted(counts, key=lambda f: (-counts[f], -len(f), f))[0]
+
+    def node_id(b: tuple) -> str:
         if b[0] == "named":
-            return f"{b[1]}|{b[2]}"
+            return shown(printed[b[:2] + b[3:] + (b[2],)])
         num, code, year, q = b
         if year == "?" and len(years.get((num, code, q), ())) == 1:
             year = next(iter(years[(num, code, q)]))
-        return f"{num}|{code}|{year}" + (f"@{q}" if q else "")
+        return f"{shown(printed[(num, code, q)])}|{code}|{year}" + (f"@{q}" if q else "")
 
     G = nx.DiGraph()
     # 3. Stored documents.

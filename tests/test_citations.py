@@ -45,6 +45,28 @@ def test_numbered(sentence, expected):
     assert got == expected
 
 
+def test_number_list_shares_the_symbol():
+    c = cites("Thực hiện Nghị quyết số 01, 02/NQ-CP ngày 06/01/2023 của Chính phủ về nhiệm vụ, giải pháp chủ yếu;")
+    assert [(x.number, x.date, x.issuer) for x in c] == [("01/NQ-CP", "2023-01-06", "Chính phủ"),
+                                                         ("02/NQ-CP", "2023-01-06", "Chính phủ")]
+
+
+def test_amending_law_and_amended_law_are_two_citations():
+    c = cites("Triển khai thi hành Luật sửa đổi, bổ sung một số điều của Luật Tiêu chuẩn và quy chuẩn kỹ thuật trên địa bàn tỉnh.")
+    assert sorted(x.title for x in c) == ["Tiêu chuẩn và quy chuẩn kỹ thuật",
+                                          "sửa đổi, bổ sung một số điều của Luật Tiêu chuẩn và quy chuẩn kỹ thuật"]
+
+
+def test_law_as_common_noun_is_not_a_citation():
+    assert cites("tổ chức thi hành Luật và các văn bản quy định chi tiết; có trình độ đại học Luật hoặc tương đương") == []
+
+
+def test_named_plan_with_quoted_title():
+    c = cites("Triển khai thực hiện Đề án “Tuyên truyền, phổ biến, giáo dục pháp luật về phòng, chống tham nhũng giai đoạn 2019-2021”.")
+    assert [(x.doc_type, x.title) for x in c] == [
+        ("Đề án", "Tuyên truyền, phổ biến, giáo dục pháp luật về phòng, chống tham nhũng giai đoạn 2019-2021")]
+
+
 def test_named_law_title_and_year_kept():
     c = [c for c in cites("Triển khai thi hành Luật Tài nguyên nước năm 2023 trên địa bàn.") if not c.number]
     assert [(x.doc_type, x.title) for x in c] == [("Luật", "Tài nguyên nước năm 2023")]

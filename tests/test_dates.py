@@ -33,6 +33,9 @@ CASES = [
     ("Luật Thú y số 79/2015/QH13 ngày 19/6/2015", ["2015-06-19"]),
     ("Thời gian ký: 24.07.2019 16:08:57 +07:00", ["2019-07-24"]),
     ("phiên họp Chính phủ thường kỳ tháng 01/2026", ["2026-01"]),
+    ("từ ngày 26/02 đến ngày 30/4/2021", ["2021-02-26", "2021-04-30"]),
+    ("tổ chức trong các ngày 16, 17/11/2025", ["2025-11-16", "2025-11-17"]),
+    ("ngày 16 và 17 tháng 11 năm 2025", ["2025-11-16", "2025-11-17"]),
 ]
 
 NOT_DATES = [
@@ -47,6 +50,8 @@ NOT_DATES = [
     "không quá 9 tháng/năm học",
     "ra Lời kêu gọi phòng, chống đại dịch COVID-19 - họp",
     "Quyết định 167-HĐBT năm 1982",
+    "Nghị quyết số 01, 02/NQ-CP của Chính phủ",
+    "mục 3.2 và 3.3 của Kế hoạch",
 ]
 
 

@@ -1,0 +1,234 @@
+"""`vanban compare` and `vanban graph ...`: the analysis commands over a store
+(see pipeline.compare and pipeline.graph). `pipeline.cli` calls `register(app)`."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from pipeline.cli_store import DB_HELP, _err, _jsonable, _print_table
+
+EXIT_ERROR, EXIT_BUSY = 1, 4
+
+
+class OutFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Status(str, Enum):
+    target = "target"
+    actual = "actual"
+    all = "all"
+
+
+class ExportFormat(str, Enum):
+    graphml = "graphml"
+    csv = "csv"
+    json = "json"
+
+
+def _emit(rows: list[dict[str, Any]], fmt: OutFormat, table_cols: list[str] | None = None,
+          max_width: int = 48) -> None:
+    out = sys.stdout
+    cols = list(rows[0].keys()) if rows else (table_cols or [])
+    if fmt is OutFormat.json:
+        json.dump(rows, out, ensure_ascii=False, default=_jsonable)
+        out.write("\n")
+    elif fmt is OutFormat.csv:
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow(["" if r[c] is None else "; ".join(r[c]) if isinstance(r[c], list) else r[c] for c in cols])
+    else:
+        shown = table_cols or cols
+        _print_table(shown, [tuple(_short(r.get(c)) for c in shown) for r in rows], max_width)
+
+
+def _short(v: Any) -> Any:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    return v
+
+
+def _fail(e: Exception) -> None:
+    from pipeline.store import StoreBusy
+
+    _err(str(e))
+    raise typer.Exit(EXIT_BUSY if isinstance(e, StoreBusy) else EXIT_ERROR)
+
+
+COMPARE_HELP = """Compare provinces' targets, indicator by indicator.
+
+Every target in the store is mapped to the indicator taxonomy
+(extractors/data/indicators.yaml) with a confidence; what maps nowhere is
+listed as `unmapped`. Values are also given in the base unit of their
+dimension (tỷ đồng and triệu đồng in VND, triệu USD in USD, MW in W, %).
+
+Without --indicator: every indicator, with how many provinces, documents and
+targets the store has for it. With --indicator CODE: one row per province and
+target, with value, unit, growth, year, comparator and the source document
+with the target's offsets (`vanban text FILE` prints the text they refer to).
+
+The province is the one in force on the document's date; with
+--merged-provinces, the province it belongs to since the 1 July 2025 merger
+(a 2024 Bến Tre target is compared within Vĩnh Long).
+"""
+
+_TABLE_COLS = ["province", "province_on_date", "value", "unit", "value_base", "unit_base", "measure", "comparator",
+               "growth_pct", "year", "confidence", "indicator", "document", "char_start", "char_end"]
+_SUMMARY_COLS = ["indicator_code", "name", "dimension", "provinces", "documents", "targets", "province_names"]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(help=COMPARE_HELP)
+    def compare(
+        indicator: Optional[str] = typer.Option(None, "--indicator", "-i", metavar="CODE",
+                                                help="An indicator code (see the list without it), or `unmapped`."),
+        year: Optional[int] = typer.Option(None, "--year", "-y", help="Only targets for this year."),
+        merged: bool = typer.Option(False, "--merged-provinces", help="Group by the province after the 1 July 2025 "
+                                                                      "merger (63 -> 34)."),
+        status: Status = typer.Option(Status.target, "--status", help="target: goals only; actual: reported "
+                                                                      "results; all: both."),
+        min_confidence: float = typer.Option(0.5, "--min-confidence", min=0.0, max=1.0,
+                                             help="Mappings below this confidence count as unmapped."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format (json: an array of "
+                                                                              "objects; csv and json carry every "
+                                                                              "column)."),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+    ) -> None:
+        from pipeline.compare import indicator_summary, target_rows
+        from pipeline.store import StoreError
+
+        try:
+            if indicator is None:
+                rows = indicator_summary(db, year=year, merged=merged, status=status.value,
+                                         min_confidence=min_confidence)
+                _emit(rows, fmt, _SUMMARY_COLS)
+            else:
+                rows = target_rows(db, indicator, year=year, merged=merged, status=status.value,
+                                   min_confidence=min_confidence)
+                if fmt is OutFormat.table:
+                    for r in rows:
+                        r["document"] = Path(r["document"]).name
+                _emit(rows, fmt, _TABLE_COLS, max_width=40)
+        except StoreError as e:
+            _fail(e)
+
+    graph = typer.Typer(no_args_is_help=True, help=GRAPH_HELP)
+    app.add_typer(graph, name="graph")
+
+    def _load(db: Path):
+        from pipeline.graph import load_graph
+        from pipeline.store import StoreError
+
+        try:
+            return load_graph(db)
+        except StoreError as e:
+            _fail(e)
+
+    def _resolve(G, ref: str) -> str:
+        from pipeline.graph import GraphError, resolve
+
+        try:
+            return resolve(G, ref)
+        except GraphError as e:
+            _fail(e)
+
+    @graph.command("top")
+    def graph_top(
+        limit: int = typer.Option(20, "--limit", "-n", min=0, help="How many documents (0: all cited ones)."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+    ) -> None:
+        """The most cited documents: how many stored documents cite each, with how
+        many mentions and which relations; `in_store` is the cited document's own
+        file when the store holds it."""
+        from pipeline.graph import top
+
+        _emit(top(_load(db), limit), fmt, ["rank", "node", "label", "cited_by", "mentions", "relations", "in_store"])
+
+    @graph.command("cites")
+    def graph_cites(
+        doc: str = typer.Argument(..., help="A stored file (path or name), a document number, or a node id."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+    ) -> None:
+        """What DOC cites, with the relation and where in DOC."""
+        from pipeline.graph import cites
+
+        G = _load(db)
+        _emit(cites(G, _resolve(G, doc)), fmt, ["node", "label", "relation", "mentions", "in_store", "char_start",
+                                                 "char_end", "page"])
+
+    @graph.command("cited-by")
+    def graph_cited_by(
+        doc: str = typer.Argument(..., help="A document number (13/2023/NĐ-CP), a node id, or a stored file."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+    ) -> None:
+        """The stored documents that cite DOC, with the relation and where."""
+        from pipeline.graph import cited_by
+
+        G = _load(db)
+        _emit(cited_by(G, _resolve(G, doc)), fmt, ["node", "label", "province", "relation", "mentions", "document",
+                                                    "char_start", "char_end", "page"])
+
+    @graph.command("path")
+    def graph_path(
+        a: str = typer.Argument(..., help="Where the chain starts (the citing end)."),
+        b: str = typer.Argument(..., help="Where it ends (the cited end)."),
+        undirected: bool = typer.Option(False, "--undirected", help="Follow citations either way."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+    ) -> None:
+        """The shortest chain of citations from A to B (A cites … cites B)."""
+        from pipeline.graph import GraphError, path
+
+        G = _load(db)
+        try:
+            rows = path(G, _resolve(G, a), _resolve(G, b), undirected=undirected)
+        except GraphError as e:
+            _fail(e)
+        _emit(rows, fmt, ["step", "from", "direction", "to", "relation", "document", "char_start", "char_end"])
+
+    @graph.command("export")
+    def graph_export(
+        fmt: ExportFormat = typer.Option(ExportFormat.graphml, "--format", "-f",
+                                         help="graphml (networkx, Gephi, yEd), csv (one row per edge) or json "
+                                              "(nodes and edges)."),
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file (default: stdout)."),
+        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+    ) -> None:
+        """Write the whole citation graph."""
+        import os
+
+        from pipeline.graph import write_export
+
+        G = _load(db)
+        if out is None:
+            write_export(G, fmt.value, sys.stdout)
+            return
+        tmp = out.with_name(f".{out.name}.tmp")
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            write_export(G, fmt.value, f)
+        os.replace(tmp, out)
+        print(f"{out}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges", file=sys.stderr)
+
+
+GRAPH_HELP = """The citation graph of the store: who cites whom.
+
+Nodes are documents (stored ones and the ones they cite); the same document
+cited in different forms is one node, and a local issuer's document (UBND,
+HĐND, Sở …) is told apart by province. A cited document that is itself in the
+store is the same node as its record (`in_store` gives its file). Edges carry
+the relation the extraction found (based_on, implements, amends …).
+"""
