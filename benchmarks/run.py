@@ -40,10 +40,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-# The PDFs here all have a text layer: nothing may be OCR'd (a page that would be
-# is reported in the result, not silently timed with tesseract).
-os.environ.setdefault("VANBAN_OCR", "0")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 SCHEMA_VERSION = 1
 KINDS = ("citations", "dates", "commemorations", "targets", "signatories")
@@ -617,6 +615,9 @@ def main(argv: list[str] | None = None) -> int:
         log("\n".join(format_diff(d)))
         return 0
 
+    # The PDFs here all have a text layer: nothing may be OCR'd (a page that would be
+    # is reported in the result, not silently timed with tesseract).
+    os.environ.setdefault("VANBAN_OCR", "0")
     mode = "quick" if a.quick else "full"
     texts = sorted(a.texts.glob("*.txt"))
     pdfs = sorted(a.pdfs.glob("*.pdf"))

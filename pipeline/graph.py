@@ -40,7 +40,7 @@ import networkx as nx
 
 from extractors.citations import CitationExtractor, Mention
 from extractors.data import load
-from extractors.places import name_on, province_in
+from extractors.places import merged_province, name_on, province_in
 from extractors.symbols import normalize_symbol
 from pipeline.store import StoreError, connect
 
@@ -68,8 +68,9 @@ def _issuers() -> dict[str, bool]:
 def _type_words() -> dict[str, str]:
     """DocumentMeta.doc_type -> the type word (plan -> Kế hoạch)."""
     out: dict[str, str] = {}
-    for t in load("doc_types")["types"]:
-        out.setdefault(t["doc_type"], t["word"])
+    for t in load("doc_types")["types"]:          # the plainest word: Chỉ thị, not Chỉ thị liên tịch
+        if t["doc_type"] not in out or len(t["word"]) < len(out[t["doc_type"]]):
+            out[t["doc_type"]] = t["word"]
     return out
 
 
@@ -127,17 +128,18 @@ def _province_of(issuer: str | None, on_date: str | None) -> str | None:
 
 
 def _qualifier(number: str, code: str, issuer: str | None, on_date: str | None,
-               context_province: str | None) -> str | None:
-    """The province a local document belongs to (None for central or unknown issuers)."""
+               context_province: str | None) -> tuple[str | None, bool]:
+    """The province a local document belongs to (None for central or unknown
+    issuers), and whether the issuer named it (rather than the context)."""
     local = _is_local(number, code)
     if local is False:
-        return None
+        return None, False
     named = _province_of(issuer, on_date)
     if named:
-        return named
+        return named, True
     if local and context_province:
-        return name_on(context_province, on_date)
-    return None
+        return name_on(context_province, on_date), False
+    return None, False
 
 
 def own_key(number: str | None, issue_date: str | None) -> str | None:
@@ -185,31 +187,50 @@ def build_graph(docs: list[dict[str, Any]], cites: list[dict[str, Any]]) -> nx.D
     by_id = {d["id"]: d for d in docs}
     # 1. Every key (stored documents' own and cited ones) as a group key
     #    (number, issuer code, year, province) plus the form it was printed in.
-    doc_base: dict[int, tuple] = {}
-    printed: dict[tuple, list[str]] = defaultdict(list)
+    raw: list[tuple] = []                   # (owner, number, code, year, province, named, printed form)
     for d in docs:
         k = own_key(d["number"], d["issue_date"])
         sp = _split(k) if k else None
-        if sp is None:
-            continue
-        num, code, year = sp
-        q = _qualifier(num, code, d["issuer"], d["issue_date"], d["province"])
-        doc_base[d["id"]] = (_number_key(num), code, year, q)
-        printed[doc_base[d["id"]][:2] + doc_base[d["id"]][3:]].append(canonical_number(num))
-    cite_base: list[tuple] = []
-    for c in cites:
+        if sp:
+            num, code, year = sp
+            q, named = _qualifier(num, code, d["issuer"], d["issue_date"], d["province"])
+            raw.append((("doc", d["id"]), _number_key(num), code, year, q, named, canonical_number(num)))
+    for i, c in enumerate(cites):
         sp = _split(c["key"])
         if sp:
             num, code, year = sp
             ctx = by_id.get(c["document_id"], {})
-            q = _qualifier(num, code, c["issuer"], c["date"] or (year if year != "?" else None), ctx.get("province"))
-            b = (_number_key(num), code, year, q)
-            printed[b[:2] + b[3:]].append(canonical_number(num))
+            q, named = _qualifier(num, code, c["issuer"], c["date"] or (year if year != "?" else None),
+                                  ctx.get("province"))
+            raw.append((("cite", i), _number_key(num), code, year, q, named, canonical_number(num)))
+    # A province taken from the context (`của UBND tỉnh` in a Lâm Đồng document of
+    # 2025) yields to the one another citation names, when the 2025 merger joined
+    # them (`của UBND tỉnh Bình Thuận`): the same document, cited after the merger.
+    named_q: dict[tuple, set] = defaultdict(set)
+    for _, num, code, year, q, named, _f in raw:
+        if named:
+            named_q[(num, code, year)].add(q)
+    doc_base: dict[int, tuple] = {}
+    cite_base: list[tuple | None] = [None] * len(cites)
+    printed: dict[tuple, list[str]] = defaultdict(list)
+    for owner, num, code, year, q, named, form in raw:
+        if q and not named:
+            after = merged_province(q) or q
+            same = [p for p in named_q.get((num, code, year), ()) if (merged_province(p) or p) == after]
+            if len(same) == 1:
+                q = same[0]
+        b = (num, code, year, q)
+        printed[(num, code, q)].append(form)
+        if owner[0] == "doc":
+            doc_base[owner[1]] = b
         else:
+            cite_base[owner[1]] = b
+    for i, c in enumerate(cites):
+        if cite_base[i] is None:
             typ, _, title = c["key"].partition("|")
             b = ("named", typ.casefold(), _fold(title), None)
             printed[b[:2] + b[3:] + (b[2],)].append(c["key"])
-        cite_base.append(b)
+            cite_base[i] = b
     # 2. A key without a year joins the only dated key with the same number, issuer and province.
     years: dict[tuple, set] = defaultdict(set)
     for b in list(doc_base.values()) + cite_base:

@@ -151,7 +151,8 @@ def normalize_value(value: float, unit: str) -> Normalized:
     base = BASE_UNITS.get(dim, unit)
     if factor is None:
         return Normalized(None, unit, dim)
-    return Normalized(value * factor, base, dim)
+    # float(): YAML 1.1 reads `1.0e12` (no exponent sign) as a string.
+    return Normalized(value * float(factor), base, dim)
 
 
 # ---------------------------------------------------------------------------
