@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -229,6 +230,7 @@ class RssSampler:
         self.interval = interval
         self.peak_total = self.peak_main = self.peak_worker = 0
         self.max_procs = 0
+        self.cpu: dict[int, float] = {}      # pid -> user + system seconds, last seen
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
@@ -238,10 +240,12 @@ class RssSampler:
         while not self._stop.is_set():
             try:
                 main = self.proc.memory_info().rss
+                self._cpu(self.proc)
                 kids = []
                 for c in self.proc.children(recursive=True):
                     try:
                         kids.append(c.memory_info().rss)
+                        self._cpu(c)
                     except psutil.Error:
                         pass
             except psutil.Error:
@@ -252,25 +256,37 @@ class RssSampler:
             self.max_procs = max(self.max_procs, 1 + len(kids))
             self._stop.wait(self.interval)
 
+    def _cpu(self, p) -> None:
+        t = p.cpu_times()
+        self.cpu[p.pid] = t.user + t.system
+
     def stop(self) -> dict[str, Any]:
         self._stop.set()
         self._t.join()
         mb = 1 << 20
         return {"peak_rss_total_mb": round(self.peak_total / mb, 1), "peak_rss_writer_mb": round(self.peak_main / mb, 1),
-                "peak_rss_worker_mb": round(self.peak_worker / mb, 1), "processes": self.max_procs}
+                "peak_rss_worker_mb": round(self.peak_worker / mb, 1), "processes": self.max_procs,
+                # as last sampled (up to 0.1 s short): the writer's share of the CPU time
+                "cpu_seconds_writer": round(self.cpu.get(self.proc.pid, 0.0), 2)}
 
 
-def run_ingest(folder: Path, db: Path, workers: int) -> dict[str, Any]:
-    """`vanban ingest FOLDER --db DB --workers W` in a subprocess: wall time, the
-    run's own summary and the peak RSS of its processes."""
+def run_ingest(folder: Path, db: Path, workers: int, src: Path) -> dict[str, Any]:
+    """`vanban ingest FOLDER --db DB --workers W` in a subprocess, running the code
+    in `src`: wall time, the run's own summary and the peak RSS of its processes."""
     cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(folder), "--db", str(db), "--workers", str(workers),
            "--no-progress", "--log-json", "--timeout", "600"]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = now()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    proc = subprocess.Popen(cmd, cwd=src, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = RssSampler(proc.pid)
     out, err = proc.communicate()
     wall = now() - t0
     mem = sampler.stop()
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time of the ingest and every worker it waited for: what the run cost,
+    # whatever else the machine was doing meanwhile.
+    mem["cpu_seconds"] = round(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, 2)
     summary = {}
     for line in reversed(out.splitlines()):
         if line.startswith('{"event": "summary"'):
@@ -284,7 +300,7 @@ def run_ingest(folder: Path, db: Path, workers: int) -> dict[str, Any]:
 
 
 def bench_ingest(sizes: list[int], workers: int, work: Path, corpus: Path | None,
-                 sources: list[Path]) -> dict[str, Any]:
+                 sources: list[Path], src: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"workers": workers, "source": str(corpus) if corpus else "replicated text corpus",
                            "runs": []}
     given: list[Path] = []
@@ -305,13 +321,20 @@ def bench_ingest(sizes: list[int], workers: int, work: Path, corpus: Path | None
         made = now() - t0
         db = work / f"store-{n}.duckdb"
         log(f"  ingest of {n} documents ({nbytes / 1e6:.1f} MB, made in {made:.1f} s) with {workers} workers ...")
-        first = run_ingest(folder, db, workers)
+        first = run_ingest(folder, db, workers, src)
         log(f"    first: {first['wall_seconds']:.1f} s, {n / first['wall_seconds']:.1f} docs/s, "
             f"peak RSS {first['peak_rss_total_mb']:.0f} MB; unchanged rerun ...")
-        rerun = run_ingest(folder, db, workers)
+        rerun = run_ingest(folder, db, workers, src)
+        if rerun["skipped"] != first["new"]:
+            out.setdefault("warnings", []).append(
+                f"N={n}: the rerun extracted {rerun['new']} new, {rerun['files'] - rerun['skipped']} not skipped: "
+                "not an unchanged rerun")
         out["runs"].append({
             "n": n, "bytes": nbytes, "first": first, "rerun": rerun,
             "docs_per_s": round(n / first["wall_seconds"], 2),
+            "cpu_ms_per_doc": round(1000 * first["cpu_seconds"] / n, 2),
+            # what `workers` idle cores would take, were the CPU time spread evenly on them
+            "cpu_bound_seconds": round(first["cpu_seconds"] / workers, 1),
             "rerun_percent": round(100 * rerun["wall_seconds"] / first["wall_seconds"], 3),
             "db_mb": round(db.stat().st_size / 1e6, 1) if db.exists() else None,
         })
@@ -422,7 +445,8 @@ def check_goals(res: dict[str, Any]) -> list[dict[str, Any]]:
 def report(res: dict[str, Any]) -> list[str]:
     t = res["text"]
     L = [f"vanban benchmark ({res['mode']}) {res['started']}  commit {res['commit']}  "
-         f"extractor {res['extractor_version']}",
+         f"extractor {res['extractor_version']}"
+         + (f" (uncommitted changes: {', '.join(res['tree_changed'])})" if res.get("tree_changed") else ""),
          f"machine: {res['machine']['cpus']} cores ({res['machine']['cpu']}), Python {res['machine']['python']}, "
          f"load average {res['machine']['load_before']} before, {res['machine']['load_after']} after",
          "",
@@ -454,6 +478,10 @@ def report(res: dict[str, Any]) -> list[str]:
                      f"rerun {rr['wall_seconds']:.2f} s = {r['rerun_percent']:.2f} %  peak RSS {f['peak_rss_total_mb']:.0f} MB "
                      f"(writer {f['peak_rss_writer_mb']:.0f}, largest worker {f['peak_rss_worker_mb']:.0f}; "
                      f"rerun {rr['peak_rss_total_mb']:.0f})  new {f['new']} failed {f['failed']}, rerun skipped {rr['skipped']}")
+            L.append(f"          CPU {f['cpu_seconds']:.1f} s ({r['cpu_ms_per_doc']:.1f} ms/doc; writer "
+                     f"{f['cpu_seconds_writer']:.1f} s): {r['cpu_bound_seconds']:.0f} s on {ing['workers']} idle cores")
+        for w in ing.get("warnings", []):
+            L.append(f"  WARNING: {w}")
     L += ["", "goals:"]
     for g in res["goals"]:
         L.append(f"  [{'met ' if g['met'] else 'MISS'}] {g['goal']}: {g['value']} (goal {g['target']})"
@@ -588,6 +616,57 @@ def profile_text(paths: list[Path], out: Path) -> None:
     log(f"  profile of the text pass: {out}")
 
 
+def snapshot_code(dest: Path) -> Path:
+    """Copy the packages the pipeline runs (pipeline, extractors, schemas) to `dest`."""
+    for pkg in ("pipeline", "extractors", "schemas"):
+        shutil.copytree(ROOT / pkg, dest / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return dest
+
+
+def run_all(a: argparse.Namespace, mode: str, texts: list[Path], pdfs: list[Path], n: int, work: Path,
+            src: Path) -> dict[str, Any]:
+    from pipeline.batch import default_workers
+    from pipeline.extract import EXTRACTOR_VERSION
+
+    workers = a.workers or default_workers()
+    res: dict[str, Any] = {
+        "schema": SCHEMA_VERSION, "mode": mode, "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "commit": _commit(), "tree_changed": _tree_changed(), "extractor_version": EXTRACTOR_VERSION,
+        "machine": {"cpus": os.cpu_count(), "cpu": _cpu_model(), "python": platform.python_version(),
+                    "platform": platform.platform(), "load_before": _load()},
+        "goals_definition": GOALS,
+    }
+    t_start = now()
+    log(f"text documents: {len(texts)} from {a.texts} (vanban, dateparser, underthesea.ner) ...")
+    res["text"] = bench_text(texts)
+    res["stages_text"] = stage_shares(res["text"].pop("timings"), res["text"]["rates"]["vanban"]["seconds"])
+    if pdfs:
+        log(f"text-layer PDFs: {len(pdfs)} from {a.pdfs} (vanban, pdfplumber) ...")
+        res["pdf"] = bench_pdf(pdfs)
+        res["stages_pdf"] = stage_shares(res["pdf"].pop("timings"), res["pdf"]["rates"]["vanban"]["seconds"])
+    if a.profile:
+        profile_text(texts, a.out / f"profile-{mode}.txt")
+    res["documents"] = {**res["text"].pop("documents"), **(res["pdf"].pop("documents") if pdfs else {})}
+    if not a.no_ingest:
+        sizes = sorted({max(1, n // 10), n})
+        log(f"ingest: N = {', '.join(map(str, sizes))} ...")
+        res["ingest"] = bench_ingest(sizes, workers, work, a.corpus, sorted(a.texts.glob("*.txt")), src)
+    res["machine"]["load_after"] = _load()
+    res["goals"] = check_goals(res)
+    res["seconds"] = round(now() - t_start, 1)
+    return res
+
+
+def _tree_changed() -> list[str] | None:
+    """Files of the pipeline that differ from the commit (git status, read only)."""
+    try:
+        r = subprocess.run(["git", "status", "--porcelain", "--", "pipeline", "extractors", "schemas"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=10)
+        return [ln[3:] for ln in r.stdout.splitlines()] if r.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -628,46 +707,25 @@ def main(argv: list[str] | None = None) -> int:
         log(f"no text documents in {a.texts}")
         return 2
     n = a.n if a.n is not None else (60 if a.quick else 10_000)
-    from pipeline.batch import default_workers
-    workers = a.workers or default_workers()
     a.out.mkdir(parents=True, exist_ok=True)
     json_path, png_path = a.out / f"{mode}.json", a.out / f"{mode}.png"
     baseline_path = a.baseline or json_path
     previous = json.loads(baseline_path.read_text(encoding="utf-8")) if baseline_path.exists() else None
 
-    from pipeline.extract import EXTRACTOR_VERSION
-    res: dict[str, Any] = {
-        "schema": SCHEMA_VERSION, "mode": mode, "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "commit": _commit(), "extractor_version": EXTRACTOR_VERSION,
-        "machine": {"cpus": os.cpu_count(), "cpu": _cpu_model(), "python": platform.python_version(),
-                    "platform": platform.platform(), "load_before": _load()},
-        "goals_definition": GOALS,
-    }
-    t_start = now()
-    log(f"text documents: {len(texts)} from {a.texts} (vanban, dateparser, underthesea.ner) ...")
-    res["text"] = bench_text(texts)
-    res["stages_text"] = stage_shares(res["text"].pop("timings"), res["text"]["rates"]["vanban"]["seconds"])
-    if pdfs:
-        log(f"text-layer PDFs: {len(pdfs)} from {a.pdfs} (vanban, pdfplumber) ...")
-        res["pdf"] = bench_pdf(pdfs)
-        res["stages_pdf"] = stage_shares(res["pdf"].pop("timings"), res["pdf"]["rates"]["vanban"]["seconds"])
-    if a.profile:
-        profile_text(texts, a.out / f"profile-{mode}.txt")
-    res["documents"] = {**res["text"].pop("documents"), **(res["pdf"].pop("documents") if pdfs else {})}
-    if not a.no_ingest:
-        sizes = sorted({max(1, n // 10), n})
-        log(f"ingest: N = {', '.join(map(str, sizes))} ...")
-        work = Path(tempfile.mkdtemp(prefix="vanban-bench-", dir=a.workdir))
-        try:
-            res["ingest"] = bench_ingest(sizes, workers, work, a.corpus, sorted(a.texts.glob("*.txt")))
-        finally:
-            if a.workdir is None:
-                shutil.rmtree(work, ignore_errors=True)
-    res["machine"]["load_after"] = _load()
-    res["goals"] = check_goals(res)
+    work = Path(tempfile.mkdtemp(prefix="vanban-bench-", dir=a.workdir))
+    try:
+        # Everything runs the code as it is now, copied: an edit made to the tree
+        # during the run (it is shared) cannot change what is measured halfway,
+        # nor make the "unchanged" rerun re-extract (the extractor version is a
+        # digest of the code).
+        src = snapshot_code(work / "src")
+        sys.path.insert(0, str(src))
+        res = run_all(a, mode, texts, pdfs, n, work, src)
+    finally:
+        if a.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
     if previous is not None:
         res["changes"] = diff_results(previous, res)
-    res["seconds"] = round(now() - t_start, 1)
     json_path.write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     chart(res, png_path)
     log("")

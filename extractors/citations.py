@@ -49,12 +49,13 @@ def _rx() -> dict[str, re.Pattern]:
     cap_types = f"(?:{types})"
     low_types = "(?:" + "|".join(r"\s+".join(map(re.escape, t["word"].lower().split()))
                                  for t in sorted(_types(), key=lambda t: -len(t["word"]))) + ")"
+    # "Kế hoạch hành động số …", "Chỉ thị liên tịch số …": a qualifier before the number
     num_list = rf"(?P<pre>(?:\d{{1,5}}[a-z]?\s*(?:,|và)\s*)+)?(?P<sym>{SYMBOL}|\d{{1,5}}-[A-ZĐ]{{2,}}(?![\w/]))"
     return {
         # Type word, optional "số", symbol (or a list ending in one).
         "typed": re.compile(
             rf"(?P<type>{cap_types}|(?<![\w])(?:{low_types})(?=\s+số\s+\d))"
-            rf"(?:\s+(?:liên\s+tịch|số|số\s+hiệu))*\s*:?\s*{num_list}"),
+            rf"(?:\s+(?:liên\s+tịch|liên\s+ngành|hành\s+động|số|số\s+hiệu))*\s*:?\s*{num_list}"),
         # A bare symbol (in a list, or with its type only in the code).
         "bare": re.compile(rf"(?<![\w/:.-])(?P<sym>{SYMBOL})(?![\w/])"),
         # A short re-mention: "Quyết định 2270", "Nghị định số 58".
@@ -75,7 +76,8 @@ def _rx() -> dict[str, re.Pattern]:
 # starts the rest of the sentence.
 _LAW_NAME_END = re.compile(
     r"\s*(?:[;:.()\n\[“”\"]|,\s*(?=[A-ZĐ]|các|được|đã|và|theo|tại|trong|nhằm|bảo\s+đảm|đảm\s+bảo)|\s+số\b|\s+ngày\b|"
-    r"\s+(?:và\s+(?=các\b|những\b|Luật\b|Nghị\b|Bộ\b|Pháp\b|Quyết\b|Thông\b|văn\b|pháp\s+luật\b|Nghị\b)|hoặc|quy\s+định|như|về|"
+    r"\s+(?:và\s+(?=các\b|những\b|Luật\b|Nghị\b|Bộ\b|Pháp\b|Quyết\b|Thông\b|văn\b|pháp\s+luật\b|xây\s+dựng\b|thực\s+hiện\b|"
+    r"triển\s+khai\b|tổ\s+chức\b|ban\s+hành\b|hướng\s+dẫn\b|quy\s+định\b)|hoặc|quy\s+định|như|về|sửa\s+đổi|"
     r"được|đã|có|trong|trên|tại|cho|để|nhằm|thì|theo|bảo\s+đảm|đảm\s+bảo|gắn|với|đến|từ|khi|là|này|"
     r"thuộc|năm\s+(?!\d)|sẽ|của\s+(?:Quốc\s+hội|nước)|hiện\s+hành|đồng\s+thời|cũng|vừa|"
     r"giai\s+đoạn|qua|để|lần|mới|ước|đạt|ban\s+hành|\d{1,2}/)\b)")
@@ -94,9 +96,12 @@ def _law_name_end(text: str, start: int) -> int:
     m = _LAW_NAME_END.search(text, start)
     end = m.start() if m else min(len(text), start + 80)
     name = text[start:end]
+    # a name closed by punctuation or a list ("…, Luật Quản lý, sử dụng tài sản công;")
+    # may carry a longer tail after its comma than one a stop word cut short
+    hard = end >= len(text) or text[end] in ";.\n" or bool(re.match(r",\s*(?:Luật|Bộ\s+luật|Nghị|Quyết|Thông)\b", text[end:end + 12]))
     for c in re.finditer(r",\s*", name):
         tail = name[c.end():]
-        if len(tail.split()) > 3:
+        if len(tail.split()) > (4 if hard else 3):
             return start + c.start()
     return end
 
@@ -106,15 +111,15 @@ _TITLE_END = re.compile(
     r"Hội\s+đồng|HĐND|Thường\s+trực|Chủ\s+tịch|Giám\s+đốc|Thủ\s+tướng|Chính\s+phủ|Tỉnh\s+ủy|Đảng\s+ủy)\s)|,\s*(?=(?:các\s+)?(?:" + "Căn cứ|Thực hiện|Theo|Xét|Luật|Nghị|Quyết|Chỉ|Thông|Kế|Công|Văn|Tờ|Báo|Hướng|Chương|Đề án|Quy định|số)\b)"
     r"|\s+và\s+(?=(?:các\s+)?(?:Luật|Nghị|Quyết|Chỉ|Thông|Kế|Công|Văn|Tờ|Báo|Hướng|Chương|Đề án|Quy định)\s)|\s+và\s+số\s)")
 _TITLE_START = re.compile(
-    r"\s*,?\s*(?P<t>(?:về|V/v|v/v|Về|quy\s+định|hướng\s+dẫn|ban\s+hành|sửa\s+đổi|phê\s+duyệt|phát\s+động|"
+    r"\s*,?\s*(?P<t>(?i:về|V/v|quy\s+định|hướng\s+dẫn|ban\s+hành|sửa\s+đổi|phê\s+duyệt|phát\s+động|"
     r"triển\s+khai|thực\s+hiện|tổ\s+chức|công\s+bố|giao|hợp\s+nhất|thành\s+lập|bãi\s+bỏ|thông\s+báo|báo\s+cáo|"
     r"điều\s+chỉnh|kiện\s+toàn|phân\s+công|ủy\s+quyền|kết\s+luận)\b)")
 _ISSUER = re.compile(
     r"\s*,?\s*(?:của\s+(?P<of>[^;,\n()]{3,90}?)|(?P<bare>Thủ\s+tướng\s+Chính\s+phủ|Chính\s+phủ|Quốc\s+hội|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư))"
-    r"(?=\s*(?:[;,.\n()]|$|về\b|V/v|quy\s+định|hướng\s+dẫn|ban\s+hành|sửa\s+đổi|phê\s+duyệt|phát\s+động|triển\s+khai|"
+    r"(?=\s*(?:[;,.\n()]|$|(?i:về\b|V/v|quy\s+định|hướng\s+dẫn|ban\s+hành|sửa\s+đổi|phê\s+duyệt|phát\s+động|triển\s+khai|"
     r"thực\s+hiện|tổ\s+chức|công\s+bố|giao\b|hợp\s+nhất|thành\s+lập|ngày\b|đã\b|được\b|tại\b|thông\s+báo|báo\s+cáo|"
-    r"và\s+(?=(?:các|số|Nghị|Quyết|Chỉ|Thông|Luật|Kế|Công|Văn|Tờ|Báo)\b)|"
-    r"điều\s+chỉnh|kiện\s+toàn|phân\s+công|ủy\s+quyền|kết\s+luận))")
+    r"điều\s+chỉnh|kiện\s+toàn|phân\s+công|ủy\s+quyền|kết\s+luận)|"
+    r"và\s+(?=(?:các|số|Nghị|Quyết|Chỉ|Thông|Luật|Kế|Công|Văn|Tờ|Báo)\b)))")
 _DATE_NEAR = re.compile(r"\s*,?\s*(?:ban\s+hành\s+|được\s+ban\s+hành\s+|thông\s+qua\s+)?(?:ngày|Ngày)\s")
 _PIN = re.compile(r"(?:(?:điểm|Điểm)\s+[a-zđ](?:\s*,\s*[a-zđ])*(?:\s+và\s+[a-zđ])?\s+)?(?:(?:khoản|Khoản)\s+\d+(?:\s*,\s*\d+)*(?:\s+và\s+\d+)?\s+)?"
                   r"(?:Điều|điều)\s+\d+[a-z]?(?:\s*,\s*(?:Điều\s+)?\d+[a-z]?)*(?:\s+và\s+(?:Điều\s+)?\d+[a-z]?)?\s*,?\s*(?:của\s+)?$")
@@ -237,6 +242,11 @@ class CitationExtractor:
                 name_end = amending.end()
                 inner = _LAW_NAME_END.search(text, name_end)
                 name_end = inner.start() if inner else name_end
+            elif text[name_start:name_start + 7].lower() == "sửa đổi":
+                # "Luật sửa đổi, bổ sung một số điều của 37 luật có liên quan đến quy hoạch":
+                # the name runs to the end of the clause, a number or a date
+                stop = re.compile(r"\s*(?:[;.\n(]|\s+số\s+\d|\s+ngày\s+\d|\s+năm\s+\d{4})").search(text, name_start)
+                name_end = stop.start() if stop else min(len(text), name_start + 160)
             else:
                 name_end = _law_name_end(text, name_start)
             # keep a printed year with the name ("Luật Điện lực 2024", "… năm 2023")
@@ -434,12 +444,21 @@ class CitationExtractor:
 
     @staticmethod
     def _key(m: Mention) -> str:
-        """Issuer-aware key: administrative numbers restart every year and repeat
-        across provinces, so the key carries the issuer code and the year."""
-        if m.number:
-            n = normalize_symbol(m.number).upper()
-            year = symbol_year(n) or (m.date[:4] if m.date else "?")
-            return f"{n}|{issuer_code(n) or ''}|{year}"
-        title = re.sub(r"\W+", " ", (m.title or "").casefold()).strip()
-        title = re.sub(r"\s+(?:năm\s+)?\d{4}$", "", title)
-        return f"{m.doc_type.casefold()}|{title}"
+        return citation_key(m.number, m.date, m.doc_type, m.title)
+
+
+def citation_key(number: str | None, date: str | None, doc_type: str = "", title: str | None = None) -> str:
+    """Issuer-aware canonical key of a cited (or citing) document.
+
+    Administrative numbers restart every year and repeat across provinces, so a
+    numbered document's key carries its issuer code and year:
+    `300/KH-SCT|SCT|2024`. A document without a number is keyed by its type and
+    title: `luật|thi đua khen thưởng`."""
+    if number:
+        n = normalize_symbol(number)
+        year = symbol_year(n) or (date[:4] if date else "?")
+        # the issuer code is read before upper-casing: TTr, CTr are type codes
+        return f"{n.upper()}|{(issuer_code(n) or '').upper()}|{year}"
+    t = re.sub(r"\W+", " ", (title or "").casefold()).strip()
+    t = re.sub(r"\s+(?:năm\s+)?\d{4}$", "", t)
+    return f"{doc_type.casefold()}|{t}"

@@ -76,6 +76,7 @@ _NOT_GOAL = re.compile(r"(?i:kinh\s+phí|dự\s+toán|ngân\s+sách\s+(?:trung\s
                        r"học\s+phí|mức\s+thu|mức\s+chi|định\s+mức|lượng\s+mưa|mưa|đề\s+nghị\s+(?:bố\s+trí|hỗ\s+trợ)|"
                        r"tổng\s+mức\s+đầu\s+tư|vốn\s+đầu\s+tư\s+công|phân\s+bổ)")
 _BASELINE = re.compile(r"(?i:so\s+(?:với\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|thực\s+hiện)\s+năm\s+\d{4})")
+_BASELINE_ANY = re.compile(r"(?i:so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:ước\s+thực\s+hiện\s+|ước\s+đạt\s+|thực\s+hiện\s+)?năm\s+\d{4})")
 _GROWTH = re.compile(rf"(?P<dir>tăng|giảm)\s+(?:bình\s+quân\s+)?(?:hàng\s+năm\s+|hằng\s+năm\s+)?(?:trên\s+|dưới\s+|khoảng\s+|từ\s+)?"
                      rf"(?P<num>{NUMBER})(?:\s*-\s*{NUMBER})?\s*%(?:/năm)?"
                      r"(?:\s+so\s+(?:với\s+)?(?P<base>[^,;.\n]{3,60}))?")
@@ -144,7 +145,8 @@ class TargetExtractor:
                 if re.match(r"\s*(?:Trong\s+ảnh|Ảnh)\s*:", clause):
                     continue
                 status = "actual" if report else "target"
-                year = self._year(clause) or plan_year
+                # the year a goal is due, not its baseline's ("so với năm 2020")
+                year = self._year(_BASELINE_ANY.sub("", clause)) or plan_year
                 for t in self._targets_in(doc, ca, clause, qtys, status, year, in_goal_section or bool(continues)):
                     key = (collapse(t.indicator).casefold(), t.value, t.unit, t.year, t.status)
                     if key in seen:

@@ -119,7 +119,8 @@ def register(app: typer.Typer) -> None:
                 if fmt is OutFormat.table:
                     for r in rows:
                         r["document"] = Path(r["document"]).name
-                _emit(rows, fmt, _TABLE_COLS, max_width=40)
+                cols = [c if merged or c != "province_on_date" else "province_merged" for c in _TABLE_COLS]
+                _emit(rows, fmt, cols, max_width=40)
         except StoreError as e:
             _fail(e)
 
@@ -149,9 +150,11 @@ def register(app: typer.Typer) -> None:
         fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
-        """The most cited documents: how many stored documents cite each, with how
-        many mentions and which relations; `in_store` is the cited document's own
-        file when the store holds it."""
+        """The most cited documents.
+
+        How many stored documents cite each, with how many mentions and which
+        relations; `in_store` is the cited document's own file when the store
+        holds it."""
         from pipeline.graph import top
 
         _emit(top(_load(db), limit), fmt, ["rank", "node", "label", "cited_by", "mentions", "relations", "in_store"])

@@ -11,6 +11,8 @@ store at once, with no re-ingest and no stale stored codes. Each row carries:
 * the value as printed and in the base unit of its dimension (VND, USD, %, W …);
 * the source document and the target's offsets in its normalized text.
 
+A file stored under several paths (same sha256) counts once, under its first path.
+
 Library entry points: `target_rows(db, ...)`, `indicator_summary(db, ...)`.
 """
 from __future__ import annotations
@@ -60,7 +62,9 @@ def _read_targets(db: str | Path, year: int | None, status: str) -> list[dict[st
             "t.year, t.status, t.char_start, t.char_end, t.page, t.text, d.path, d.number, d.province, "
             "coalesce(d.issue_date, d.published_date) AS doc_date "
             "FROM targets t JOIN documents d ON d.id = t.document_id "
-            + ("WHERE " + " AND ".join(where) + " " if where else "") + "ORDER BY d.path, t.seq", params)
+            # A file stored under two paths (same sha256) is one document.
+            "WHERE d.path IN (SELECT min(path) FROM documents GROUP BY sha256) "
+            + "".join(f"AND {w} " for w in where) + "ORDER BY d.path, t.seq", params)
         names = [c[0] for c in cur.description]
         return [dict(zip(names, r)) for r in cur.fetchall()]
     finally:

@@ -171,8 +171,8 @@ def load_graph(db: str | Path) -> nx.DiGraph:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
         if not {"documents", "citations", "citation_mentions"} <= have:
             raise StoreError(f"{db} is not a vanban store (no citations table); create one with `vanban ingest`")
-        docs = _rows(con, "SELECT id, path, doc_type, number, issuer, province, issue_date, published_date, title "
-                          "FROM documents ORDER BY path")
+        docs = _rows(con, "SELECT id, path, sha256, doc_type, number, issuer, province, issue_date, published_date, "
+                          "title FROM documents ORDER BY path")
         cites = _rows(con, "SELECT c.document_id, c.seq, c.key, c.doc_type, c.number, c.date, c.issuer, c.title, "
                            "c.relation, c.char_start, c.char_end, c.page, c.text, "
                            "(SELECT count(*) FROM citation_mentions m WHERE m.document_id = c.document_id "
@@ -180,7 +180,15 @@ def load_graph(db: str | Path) -> nx.DiGraph:
                            "FROM citations c ORDER BY c.document_id, c.seq")
     finally:
         con.close()
-    return build_graph(docs, cites)
+    # A file stored under several paths (same sha256) is one document: its first path.
+    first: dict[str, dict] = {}
+    for d in docs:
+        if d["sha256"] in first:
+            first[d["sha256"]].setdefault("copies", []).append(d["path"])
+        else:
+            first[d["sha256"]] = d
+    keep = {d["id"] for d in first.values()}
+    return build_graph([d for d in docs if d["id"] in keep], [c for c in cites if c["document_id"] in keep])
 
 
 def build_graph(docs: list[dict[str, Any]], cites: list[dict[str, Any]]) -> nx.DiGraph:
@@ -258,16 +266,17 @@ def build_graph(docs: list[dict[str, Any]], cites: list[dict[str, Any]]) -> nx.D
         nid = node_id(doc_base[d["id"]]) if d["id"] in doc_base else f"doc:{d['path']}"
         word = _type_words().get(d["doc_type"], "Văn bản")
         label = f"{word} {d['number']}" if d["id"] in doc_base else (d["title"] or Path(d["path"]).name)
-        if nid in G:            # two stored files of one document: keep the first path
-            G.nodes[nid].setdefault("other_paths", "")
-            G.nodes[nid]["other_paths"] = (G.nodes[nid]["other_paths"] + "\n" + d["path"]).strip()
+        copies = list(d.get("copies") or [])
+        if nid in G:            # two stored files of one document (same number): keep the first path
+            G.nodes[nid]["copies"] = "\n".join(filter(None, [G.nodes[nid].get("copies"), d["path"], *copies]))
             continue
         q = doc_base[d["id"]][3] if d["id"] in doc_base else None
         G.add_node(nid, **_clean({
             "label": label + (f" ({q})" if q else ""), "kind": "document", "in_store": True, "path": d["path"],
             "document_id": d["id"], "doc_type": word, "number": d["number"], "issuer": d["issuer"],
             "province": d["province"], "date": d["issue_date"] or d["published_date"], "title": d["title"],
-            "year": int(doc_base[d["id"]][2]) if d["id"] in doc_base and doc_base[d["id"]][2].isdigit() else None}))
+            "year": int(doc_base[d["id"]][2]) if d["id"] in doc_base and doc_base[d["id"]][2].isdigit() else None,
+            "copies": "\n".join(copies) or None}))
     doc_node = {d["id"]: (node_id(doc_base[d["id"]]) if d["id"] in doc_base else f"doc:{d['path']}") for d in docs}
     # 4. Cited documents and the edges to them.
     for c, b in zip(cites, cite_base):
