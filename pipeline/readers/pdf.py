@@ -856,9 +856,16 @@ def _signature_probes(page, textpage, laid: list, items: list) -> tuple[bool, li
             return True, []                  # body text goes on: not a bare signature space
     if page.get_rotation() or region[2] - region[0] < 20 or region[3] - region[1] < 20:
         return True, []
+    # Images there: a signature picture (the name printed in it), a name picture, a scan.
+    # Only their part of the region is read.
     area = (region[2] - region[0]) * (region[3] - region[1])
-    if not any(_overlap(b, region) >= 0.25 * area for b in _image_boxes(page)):
+    imgs = [b for b in _image_boxes(page)
+            if _overlap(b, region) >= 0.25 * area
+            or b[3] - b[1] >= 10 and _overlap(b, region) >= 0.5 * (b[2] - b[0]) * (b[3] - b[1])]
+    if not imgs:
         return True, []
+    region = (max(region[0], min(b[0] for b in imgs)), max(region[1], min(b[1] for b in imgs)),
+              min(region[2], max(b[2] for b in imgs)), min(region[3], max(b[3] for b in imgs)))
     # Visible glyphs in the region (an e-signature stamp's text) are painted white; an
     # invisible layer (a scanner's OCR over the page image) is not: the image is the print.
     mask = []
