@@ -26,8 +26,7 @@ def extract(
     files: List[Path] = typer.Argument(..., help="Documents to read (.txt, .pdf, .html, .docx)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON Lines, one object per file, in the order given."),
 ) -> None:
-    """Extract every item from each FILE. A file that cannot be read is named on
-    stderr; the others are still processed, and the exit code is 1 at the end."""
+    """Extract every item from each FILE (a file that cannot be read is named on stderr, the rest go on, exit 1)."""
     from pipeline.extract import extract_file
     from pipeline.summary import render_summary
 
