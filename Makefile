@@ -13,4 +13,5 @@ test: setup
 	.venv/bin/python -m pytest -q
 
 bench: setup
+	.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[baselines]"
 	.venv/bin/python benchmarks/run.py
