@@ -107,6 +107,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+_YEARLY = re.compile(r"\s*(?:\(?\s*)?(?:h[ằà]ng|mỗi)\s+năm\b")
 _LUNAR = re.compile(r"\s*\(?\s*(?:âm\s+lịch|ÂL)\b")
 _YEAR_AFTER = re.compile(r"[”\"')\s]{0,3}\s*năm\s+(1[89]\d\d|20\d\d)\b")
 _KNOWN_DAY_CUE = re.compile(r"(?i:kỷ\s+niệm|chào\s+mừng|mừng|lễ|ngày|quốc\s+khánh|nhân\s+dịp|hưởng\s+ứng|diễu\s+binh)")
@@ -208,6 +209,10 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
         after = _YEAR_AFTER.match(text, f.end)
         if after:
             year = int(after.group(1))
+        # "trước ngày 30/11 hằng năm": a yearly date belongs to the document's own
+        # year (a deadline already past moves to the next year, see dates.py)
+        elif _YEARLY.match(text, f.end) and fallback is not None:
+            year = fallback
         # A range's first end takes the second end's year (it is in the match).
         para_start = text.rfind("\n\n", 0, f.start) + 1
         para_end = text.find("\n\n", f.end)

@@ -70,5 +70,14 @@ def test_year_inferred_from_paragraph_not_origin():
     assert values("(30.4.1975 - 30.4.2025), sáng 22.4")[-1] == "2025-04-22"
 
 
+def test_yearly_deadline_is_the_first_after_issue():
+    from pipeline.extract import extract_text
+    head = "Số: 141/KH-UBND\nBắc Ninh, ngày 20 tháng 11 năm 2025\n\nKẾ HOẠCH\n\nGiai đoạn 2026 - 2030\n\n"
+    body = "Báo cáo kết quả thực hiện Kế hoạch hằng năm (trước ngày 15 tháng 11) và trước ngày 30/11 hằng năm; đến năm 2035."
+    dates = {d.text: d.value for d in extract_text(head + body).dates}
+    assert dates["ngày 15 tháng 11"] == "2026-11-15"      # 2025-11-15 had passed when the plan was issued
+    assert dates["30/11"] == "2025-11-30"
+
+
 def test_year_falls_back_to_document_year():
     assert values("trước ngày 14 tháng 12 hằng năm", 2019) == ["2019-12-14"]
