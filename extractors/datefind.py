@@ -222,8 +222,8 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
         near = [g.year for g in dated if para_start <= g.start < para_end]
         if near and year is None:
             year = max(near)
-        if year is None:
-            # a year printed in the same paragraph (quý I năm 2019, kế hoạch năm 2025)
+        if year is None and ref_year is None:
+            # no document year: a year printed in the same paragraph (quý I năm 2019)
             ys = [int(m.group()) for m in _YEAR.finditer(text, para_start, para_end)]
             if ys and fallback not in ys:
                 year = max(ys)
