@@ -320,6 +320,11 @@ class MetadataExtractor:
                              or province_of_district(meta.issuer, ref_date)
                              or (province_in(meta.issue_place, ref_date) if meta.issuer and is_official else None)
                              or (self._article_province(doc, meta, ref_date) if not is_official else None))
+            if meta.province is None and is_official and meta.issuer and re.search(r"(?i)\b(?:huyện|quận|thị xã|xã|phường)\b", meta.issuer):
+                # a district body whose header OCR cut short ("UBND HUYỆN ĐĂK"): the
+                # district the text names, else the province it names most
+                meta.province = (province_of_district(doc.text[:6000], ref_date)
+                                 or _most_named_province(doc.text))
         meta.spans = spans
         doc.results["document"] = meta
         doc.cache["ref_year"] = int(ref_date[:4]) if ref_date else None
