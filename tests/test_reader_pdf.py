@@ -6,6 +6,7 @@ tesseract-ocr-vie); they are skipped only when it is missing.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import os
 import re
@@ -28,6 +29,8 @@ CONG_DIEN_064 = FIX / "064_cong-dien-58-cd-vpcp-2026.pdf"
 QD_067 = FIX / "067_quyet-dinh-2536-qd-ubnd-lam-dong-2025.pdf"
 SCAN_111_P1 = FIX / "111_p1_scan.pdf"
 STAMP_111_P3 = FIX / "111_p3_stamp.pdf"
+SIGNATURE_098_P3 = FIX / "098_p3_signature.pdf"
+SIGNER_WARNING = "signer's name read from the signature image by OCR"
 
 
 def _has_tesseract_vie() -> bool:
@@ -304,3 +307,131 @@ def test_ocr_time_budget(monkeypatch):
     doc = read_pdf(SCAN_111_P1)
     assert doc.ocr_pages == []
     assert any("time budget" in w for w in doc.warnings)
+
+
+# --- the signer's name printed only in the signature image -----------------------------------
+
+def _ocr_calls(monkeypatch) -> list:
+    """Record every tesseract call (and still make it)."""
+    calls: list = []
+    real = ocr.ocr_image
+
+    def spy(image, **kw):
+        calls.append(kw)
+        return real(image, **kw)
+
+    monkeypatch.setattr(ocr, "ocr_image", spy)
+    return calls
+
+
+@needs_tesseract
+def test_signer_name_read_from_the_signature_image(monkeypatch):
+    # 098 page 3: "GIÁM ĐỐC" and an e-signature stamp are in the text layer; the name
+    # "Nguyễn Tấn Bi" is printed only inside the signature picture.
+    calls = _ocr_calls(monkeypatch)
+    doc = read_pdf(SIGNATURE_098_P3)
+    assert doc.ocr_pages == []                                   # a text-layer page
+    assert doc.warnings == ["page 1: " + SIGNER_WARNING]
+    assert len(calls) == 1 and calls[0]["psm"] == pdf_reader.SIG_PSM     # one small crop
+    lines = _lines(doc.text)
+    title = lines.index("GIÁM ĐỐC")
+    assert lines[title + 1] == "Nguyễn Tấn Bi"
+    assert doc.text.count("Nguyễn Tấn Bi") == 1
+    assert doc.pages[0].start == 0 and doc.pages[0].end == len(doc.text)
+    # Only that line is added: the rest is the text layer as read without OCR.
+    monkeypatch.setenv("VANBAN_OCR", "0")
+    plain = read_pdf(SIGNATURE_098_P3)
+    assert plain.warnings == [] and "Nguyễn Tấn Bi" not in plain.text
+    assert doc.text == plain.text.replace("GIÁM ĐỐC\n", "GIÁM ĐỐC\nNguyễn Tấn Bi\n", 1)
+    # The e-signature stamp (text layer, drawn beside the picture) is not read into the name.
+    assert "Người ký: Sở Tài" in doc.text and "Thời gian ký:" in doc.text
+
+
+@needs_tesseract
+def test_pages_after_the_inserted_name_shift(tmp_path):
+    # The signature page first, then an ordinary page: the name line moves the second
+    # page's span, and the second page's text is what it is when read alone.
+    path = tmp_path / "two.pdf"
+    merged = pdfium.PdfDocument.new()
+    with pdfium.PdfDocument(str(SIGNATURE_098_P3)) as a, pdfium.PdfDocument(str(CONG_DIEN_064)) as b:
+        merged.import_pages(a, [0])
+        merged.import_pages(b, [0])
+        merged.save(path)
+    merged.close()
+    doc = read_pdf(path)
+    assert doc.warnings == ["page 1: " + SIGNER_WARNING]
+    first, second = doc.pages
+    assert first.start == 0 and second.end == len(doc.text)
+    assert doc.text[first.end:second.start] == "\n\n"
+    assert doc.page_at(doc.text.index("Nguyễn Tấn Bi")) == 1
+    assert "Nguyễn Tấn Bi" in doc.text[first.start:first.end]
+    alone = read_pdf(CONG_DIEN_064)
+    assert doc.text[second.start:second.end] == alone.text[alone.pages[0].start:alone.pages[0].end]
+    assert doc.page_at(doc.text.index("Số: 58/CĐ-VPCP")) == 2
+
+
+@pytest.mark.parametrize("path, title, name", [
+    (CONG_DIEN_064, "PHÓ CHỦ NHIỆM", "Phạm Mạnh Cường"),
+    (QD_067, "PHÓ CHỦ TỊCH", "Nguyễn Minh"),
+])
+def test_no_ocr_when_the_name_is_in_the_text_layer(monkeypatch, path, title, name):
+    # 064 and 067 have a signature picture just below the title, and the name typed
+    # under it in the text layer: nothing is rendered or OCR'd.
+    # As if tesseract were installed (a function with cache_clear, as the real one).
+    monkeypatch.setattr(ocr, "tesseract_problem", functools.lru_cache(lambda lang=ocr.LANG: None))
+    calls: list = []
+    monkeypatch.setattr(ocr, "ocr_image", lambda image, **kw: calls.append(kw) or "")
+    doc = read_pdf(path)
+    assert calls == []
+    assert not any(SIGNER_WARNING in w for w in doc.warnings)
+    lines = _lines(doc.text)
+    assert lines[lines.index(title) + 1] == name and lines.count(name) == 1
+    # The picture is there (in the signature widget): it is the name line that stops the OCR.
+    with pdfium.PdfDocument(str(path)) as pdf:
+        n = len(pdf) - 1
+        page = pdf[n]
+        assert pdfium_c.FPDFPage_Flatten(page.raw, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS
+        page.close()
+        page = pdf[n]
+        assert pdf_reader._image_boxes(page)
+        page.close()
+
+
+def test_no_signature_ocr_when_ocr_is_off(monkeypatch, tmp_path):
+    calls: list = []
+    monkeypatch.setattr(ocr, "ocr_image", lambda image, **kw: calls.append(kw) or "")
+    monkeypatch.setenv("VANBAN_OCR", "0")
+    doc = read_pdf(SIGNATURE_098_P3)
+    assert calls == [] and doc.warnings == [] and "Nguyễn Tấn Bi" not in doc.text
+    monkeypatch.delenv("VANBAN_OCR")
+    monkeypatch.setenv("PATH", str(tmp_path))              # no tesseract on this PATH
+    ocr.tesseract_problem.cache_clear()
+    doc = read_pdf(SIGNATURE_098_P3)
+    assert calls == [] and doc.warnings == [] and "GIÁM ĐỐC" in doc.text
+
+
+def _tsv(lines: list[list[tuple[str, float]]]) -> str:
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"]
+    for n, words in enumerate(lines, 1):
+        for k, (w, conf) in enumerate(words, 1):
+            rows.append(f"5\t1\t1\t1\t{n}\t{k}\t{10 * k}\t{40 * n}\t30\t20\t{conf}\t{w}")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("lines, name", [
+    ([[("AuuZ", 27.0)], [("Nguyễn", 96.5), ("Tấn", 53.2), ("Bi", 95.8)]], "Nguyễn Tấn Bi"),
+    ([[("LtZ”", 0.0), ("Phan", 96.2), ("Thị", 96.8), ("Hiếu", 95.9)]], "Phan Thị Hiếu"),   # strokes before it
+    ([[("NguyễnVănCường", 91.0)]], "Nguyễn Văn Cường"),                      # run together
+    ([[("SỞ", 90.0), ("TÀI", 91.0), ("CHÍNH", 92.0)]], None),                 # a seal's capitals
+    ([[("ĐẾN", 88.0), ("Số:", 90.0), ("9639", 95.0)],
+      [("Ngày", 93.0), ("19/05/2025", 90.0)]], None),                          # a receiving stamp
+    ([[("Đắk", 95.0), ("Nông", 95.0)]], None),                                # a place, no family name
+    ([[("uyên", 96.3), ("Ngọc", 96.5), ("Phúc", 96.7)]], None),               # family name cut off
+    ([[("Người", 95.0), ("ký:", 95.0), ("Nguyễn", 95.0), ("Văn", 95.0), ("An", 95.0)]], None),  # in a sentence
+    ([[("Trần", 40.0), ("Văn", 41.0), ("Nam", 42.0)]], None),                  # unsure
+    ([[("Lâm", 95.0), ("Đồng", 95.0)]], None),                                # a province
+    ([[("Hoàng", 95.0), ("Anh", 95.0)]], None),                               # "Nguyễn" lost?
+    ([[("Hoàng", 95.0), ("Văn", 95.0), ("Thụ", 95.0)]], "Hoàng Văn Thụ"),
+])
+def test_signer_name_from_ocr_words(lines, name):
+    assert pdf_reader._signer_name(_tsv(lines)) == name

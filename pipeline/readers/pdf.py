@@ -22,6 +22,11 @@ How a page is read:
    (a landscape table printed sideways) and is read again upright. The text of a
    stamp is kept, after the OCR text. Pages run in a small thread pool (at most
    2); a time budget bounds the whole document.
+5. A signer's name printed only inside the signature picture: on the last page with
+   a signature block, when the title line in the right-hand column ("GIÁM ĐỐC") has
+   no name line below it in the text layer but an image there, that small region
+   alone is rendered and OCR'd; a personal name read there is put on its own line
+   after the title (with a warning). Other images are never read.
 
 Environment: VANBAN_OCR=0 disables OCR; VANBAN_OCR_TIMEOUT (s, default 300)
 bounds OCR per document; VANBAN_MAX_PAGES (default 500); VANBAN_MAX_PAGE_PIXELS
@@ -756,12 +761,19 @@ _RANK_PREFIX = re.compile(r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng
 _SURNAMES = frozenset("""
     Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào Trương
     Lương Mai Trịnh Lâm Phùng Tạ Hà Cao Đoàn Lưu Tôn Vương Quách Thái Tống Kiều Châu Từ La
-    Triệu Hứa Lại Văn Đàm Khúc Mạc Nông Lò Lục Chu Giang Tăng Âu Thân Nghiêm Doãn Tô Mạch
+    Triệu Hứa Lại Đàm Khúc Mạc Nông Lò Lục Chu Giang Tăng Âu Thân Nghiêm Doãn Tô Mạch
     Bạch Diệp Hầu Khổng Kim Lạc Lã Lữ Mã Ma Ninh Phó Quan Sầm Thạch Tiêu Trà Trang Trình Ung
     Viên Vi Hàn Hồng Khương Đồng Đông Cù Cấn Bế Ông Phí Quang Bành Cung Đường Hoa Khuất
     Kha Lều Lường Mẫn Nhan Phương Quản Tào Thiều Tiết Ứng Vàng Điêu Đèo Cầm Bàn Chảo Ngân
-    Giàng Thào Sùng Mùa Lầu Hoàng Tiêu Yên Đào Chử Cổ Dư Hàng Lạng Lư Lò Mông Nhữ Thang
+    Giàng Thào Sùng Mùa Lầu Yên Chử Cổ Dư Hàng Lạng Lư Mông Nhữ Thang
 """.split())
+# Family names that are as often a middle name ("Nguyễn Hoàng Anh" read without its first
+# word): a name starting with one has three syllables at least.
+_MIDDLE_TOO = frozenset("Hoàng Hồng Kim Quang Phương Mai Thái Hoa Ngân".split())
+# Places that read like a name ("Lâm Đồng" on a stamp).
+_PLACES = frozenset({"Lâm Đồng", "Hà Nội", "Hà Giang", "Hà Tĩnh", "Hà Nam", "Cao Bằng", "Thái Nguyên",
+                     "Thái Bình", "Ninh Bình", "Ninh Thuận", "Đồng Nai", "Đồng Tháp", "Trà Vinh", "Yên Bái",
+                     "Lâm Hà", "Đông Hà", "Đông Hải"})
 _NOT_IN_NAME = frozenset("Người Ký Ngày Số Cơ Thời Gian Sở Tỉnh Huyện Xã Ủy Cục Bộ Phòng Giám Đốc Tịch "
                          "Đến Chủ Trưởng Phó Nơi Nhận Lưu Kính Gửi Email".split())
 
@@ -874,7 +886,8 @@ def _signature_probes(page, textpage, laid: list, items: list) -> tuple[bool, li
         box = (it[_X0], it[_Y0], it[_X1], it[_Y1])
         if _overlap(box, region) > 0:
             obj = pdfium_c.FPDFText_GetTextObject(tp, it[_SEQ])
-            if not obj or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) != pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+            invisible = obj and pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+            if not invisible:
                 mask.append(box)
     return True, [_SigProbe(k, laid[k][0], region, mask)]
 
@@ -941,7 +954,8 @@ def _signer_name(tsv: str) -> str | None:
                 continue
             names = [words[n][0].strip(_STRIP) for n in run]
             confs = [words[n][1] for n in run]
-            if names[0] not in _SURNAMES or sum(confs) / len(confs) < 65:
+            if names[0] not in _SURNAMES or sum(confs) / len(confs) < 65 \
+                    or names[0] in _MIDDLE_TOO and len(names) < 3 or " ".join(names[-2:]) in _PLACES:
                 continue
             others = [words[n] for n in range(len(words)) if n not in run]
             if any(conf >= 60 and sum(c.isalpha() for c in w) >= 2 for w, conf in others):
