@@ -16,7 +16,7 @@ import re
 SEG = r"[A-ZĐ][A-Za-zĐđ0-9]*(?:&[ ]?[A-ZĐ][A-Za-zĐđ0-9]*)*"
 # segments joined by '-' ; a typo may put a space after a dash (`NQ- TW`)
 SEGS = rf"{SEG}(?:-[ ]?{SEG})*"
-NUM = r"\d{1,5}[a-z]?"
+NUM = r"\d{1,5}(?:\.\d{1,2}(?=/))?[a-z]?"          # 66.2/2025/NQ-CP has a dotted number
 
 SYMBOL = (
     rf"(?:{NUM}/\d{{4}}/?{SEGS}(?:/{SEGS})?"        # 30/2020/NĐ-CP, 49/2025TT-BCT, 87/2025/QH15

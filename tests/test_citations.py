@@ -34,6 +34,8 @@ CASES = [
      [("Tờ trình", "16241/TTr-UBND", "2025-11-11", "Ủy ban nhân dân thành phố Huế")]),
     ("Căn cứ theo Điều 1 Quyết định 167-HĐBT năm 1982 quy định về ngày Nhà giáo Việt Nam",
      [("Quyết định", "167-HĐBT", None, None)]),
+    ("Căn cứ Nghị quyết số 66.2/2025/NQ-CP ngày 28 tháng 7 năm 2025 của Chính phủ",
+     [("Nghị quyết", "66.2/2025/NQ-CP", "2025-07-28", "Chính phủ")]),
     ("Chính phủ vừa ban hành Nghị định số 58/2025/NÐ-CP ngày 3.3.2025 quy định chi tiết",
      [("Nghị định", "58/2025/NĐ-CP", "2025-03-03", None)]),
 ]
