@@ -72,6 +72,9 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # ngày 16, 17 tháng 11 năm 2025 / ngày 16 và 17 tháng 11 năm 2025 (a list of days, one month)
     ("verbal_days", re.compile(
         rf"(?i:ngày){SP}(?P<d1>{D}){WS}(?:,|và|-){WS}(?P<d2>{D}){SP}(?i:tháng){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b")),
+    # từ ngày 08 đến ngày 10 tháng 12 năm 2025: the first end takes the second's month and year
+    ("verbal_range", re.compile(
+        rf"(?i:ngày){SP}(?P<d>{D}){SP}(?:đến|tới|-){SP}(?:(?i:ngày){SP})?(?=(?P<d2>{D}){SP}(?i:tháng){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b)")),
     # ngày 17 ngày 02 năm 2023: a printed slip for "tháng"
     ("verbal_slip", re.compile(rf"(?i:ngày){SP}(?P<d>{D}){SP}(?i:ngày){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b")),
     # ngày 23 tháng 01 năm 2024 (also with a comma or "/" before the year)
@@ -148,7 +151,7 @@ def find_dates(text: str) -> list[FoundDate]:
                 s, e = m.start("d"), m.end()
             elif kind == "numeric_noyear":
                 s, e = m.start("d"), m.end()
-            elif kind in ("range_days", "list_days"):
+            elif kind in ("range_days", "list_days", "verbal_range"):
                 s, e = m.start("d"), m.end("d")
             elif kind == "range_first":
                 s, e = m.start("d"), m.end("m")
