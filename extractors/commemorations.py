@@ -47,8 +47,17 @@ def _days() -> list[dict]:
 
 @lru_cache(maxsize=1)
 def _day_rx() -> re.Pattern:
-    names = sorted({n for d in _days() for n in d["names"]}, key=len, reverse=True)
-    return re.compile("(" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + ")", re.I)
+    """Known day names, in lower case: matched on the lower-cased text (much
+    faster than a case-insensitive alternation of forty names)."""
+    names = sorted({n.lower() for d in _days() for n in d["names"]}, key=len, reverse=True)
+    return re.compile("(" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + ")")
+
+
+def _find_days(text: str):
+    low = text.lower()
+    if len(low) != len(text):            # lower() changed a length: fall back to the slow way
+        return re.finditer(_day_rx().pattern, text, re.I)
+    return _day_rx().finditer(low)
 
 
 def _known(event: str) -> dict | None:
@@ -156,7 +165,7 @@ class CommemorationExtractor:
             if not day:
                 continue
             dd, mm = (int(x) for x in day["day"].split("/"))
-            ev_name = _day_rx().search(m.group("ev"))
+            ev_name = next(iter(_find_days(m.group("ev"))), None)
             ev = m.group("ev")[: ev_name.end()] if ev_name else m.group("ev")
             ev_end = m.start("ev") + len(ev)
             # the anniversary's year: a date printed right after the name, else
@@ -167,17 +176,17 @@ class CommemorationExtractor:
             origin = f"{year - n:04d}-{mm:02d}-{dd:02d}" if year else None
             add(n, ev, origin, date, m.start("n"), m.end(), "count_known_day", None, after[0] if after else None)
         # 3. a known day without a count, with its day printed: "Ngày … 15/3"
-        for m in _day_rx().finditer(text):
+        for m in _find_days(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
-            day = _known(m.group())
+            day = _known(text[m.start():m.end()])
             dd, mm = (int(x) for x in day["day"].split("/"))
             after = [f for f in found if m.end() <= f.start <= m.end() + 4 and f.day == dd and f.month == mm and f.value]
             if not after:
                 continue
             if not re.search(rf"{_CUE}|[Hh]ưởng\s+ứng|[Ll]ễ", text[max(0, m.start() - 60):m.start()]):
                 continue
-            add(None, m.group(), None, after[0].value, m.start(), after[0].end, "known_day", None, after[0])
+            add(None, text[m.start():m.end()], None, after[0].value, m.start(), after[0].end, "known_day", None, after[0])
 
         # 4. "Kỷ niệm 17 năm thành lập huyện": a marked anniversary with no dates
         for m in _COUNT_BARE.finditer(text):
