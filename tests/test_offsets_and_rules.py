@@ -78,3 +78,8 @@ def test_commemorative_day_examples(entry):
 def test_issuer_code_examples(entry):
     from extractors.symbols import issuer_code
     assert re.sub(r"\d+$", "", issuer_code(entry["example"])) == entry["code"]  # QH15 -> QH
+
+
+@pytest.mark.parametrize("entry", load("news_sources")["sources"], ids=lambda e: e["tags"][0])
+def test_news_source_examples(entry):
+    assert extract_text(entry["example"] + " tổ chức hội nghị.").document.issuer == entry["name"]
