@@ -105,9 +105,30 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # 20/11, 2/9 with no year and no cue: only a known commemorative day near
     # a word that marks it (kỷ niệm, lễ, Quốc khánh …); checked in find_dates.
     ("known_day", re.compile(rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/-])(?P<m>{M})(?![\d]|[/.,-]\d|[/-][A-ZĐa-zđ])")),
+    # (the cue before it is checked in find_dates: _CUE_BEFORE)
     ("numeric_noyear", re.compile(
-        rf"\b{CUE}{SP}(?:(?i:ngày){SP})?(?P<d>{D})(?P<sep>[/.])(?P<m>{M})(?![\d]|[/.]\d|[/-][A-ZĐa-zđ]|\.\d)")),
+        rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/.])(?P<m>{M})(?![\d]|[/.]\d|[/-][A-ZĐa-zđ]|\.\d)")),
 ]
+_CUE_BEFORE = re.compile(rf"(?<!\w){CUE}{SP}(?:(?i:ngày){SP})?$")
+# Rules whose match starts with a digit are tried only where a number starts:
+# far cheaper than letting each regex scan every position of the text.
+_DIGIT_LED = {"verbal", "verbal_noyearword", "range_days", "range_first", "list_days", "numeric",
+              "numeric_space_year", "known_day", "numeric_noyear"}
+_NUMBER_START = re.compile(r"(?<!\d)\d")
+
+
+def _matches(kind: str, rx: re.Pattern, text: str, starts: list[int]):
+    if kind not in _DIGIT_LED:
+        yield from rx.finditer(text)
+        return
+    end = -1
+    for pos in starts:
+        if pos < end:
+            continue
+        m = rx.match(text, pos)
+        if m:
+            end = m.end()
+            yield m
 
 
 _YEARLY = re.compile(r"\s*(?:\(?\s*)?(?:h[ằà]ng|mỗi)\s+năm\b")
@@ -129,8 +150,9 @@ def find_dates(text: str) -> list[FoundDate]:
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
+    starts = [m.start() for m in _NUMBER_START.finditer(text)]
     for kind, rx in _RULES:
-        for m in rx.finditer(text):
+        for m in _matches(kind, rx, text, starts):
             g = m.groupdict()
             if kind == "verbal_days":
                 y, mo = int(g["y"]), int(g["m"])
@@ -150,6 +172,8 @@ def find_dates(text: str) -> list[FoundDate]:
                     continue
                 s, e = m.start("d"), m.end()
             elif kind == "numeric_noyear":
+                if not _CUE_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+                    continue
                 s, e = m.start("d"), m.end()
             elif kind in ("range_days", "list_days", "verbal_range"):
                 s, e = m.start("d"), m.end("d")
