@@ -9,9 +9,10 @@ setup:
 demo: setup
 	./scripts/demo.sh
 
-test: setup
+test:
+	EXTRAS=dev,notebooks,baselines ./scripts/setup.sh
 	.venv/bin/python -m pytest -q
 
-bench: setup
-	.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[baselines]"
+bench:
+	EXTRAS=dev,notebooks,baselines ./scripts/setup.sh
 	.venv/bin/python benchmarks/run.py

@@ -32,6 +32,8 @@ _COUNT_CUED = re.compile(rf"{_CUE}\s+(?:lần\s+thứ\s+)?(?P<n>\d{{1,3}})\s+nă
 _COUNT_BARE = re.compile(r"(?:[Kk]ỷ\s+niệm|KỶ\s+NIỆM|[Cc]hào\s+mừng|[Nn]hân\s+dịp)\s+(?P<n>\d{1,3})\s+năm\s+"
                          r"(?P<ev>[^()\n;:.,“”\"]{3,100})")
 _RANGE = re.compile(r"\(\s*(?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\s*\)")
+_COUNT_YEARS = re.compile(r"(?<![\d.,/])(?P<n>\d{1,3})\s+năm\s+(?P<ev>[^()\n;\"“”]{3,160}?)\s+"
+                          r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
 _YEAR_RANGE = re.compile(r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
 _AND_NEXT = re.compile(r"\s*(?:và|,)\s+(?:(?P<n>\d{1,3})\s+năm\s+)?(?P<ev>[^()\n;]{3,120}?)\s*\((?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\)")
 _TWO_COUNTS = re.compile(r"\s+và\s+(?:tưởng\s+niệm\s+|kỷ\s+niệm\s+)?(?P<n>\d{1,3})\s+năm\s+")
@@ -149,7 +151,7 @@ class CommemorationExtractor:
                     n2 = int(nxt.group("n")) if nxt.group("n") else n
                     add(n2, nxt.group("ev"), ds2[0].value, ds2[-1].value, nxt.start("ev"), nxt.end(), "listed", ds2[0], ds2[-1])
         # 1b. count + event + years without parentheses: "… Hồ Chí Minh 1969 - 2019"
-        for m in re.finditer(rf"{_CUE}?\s*(?<![\d.,/])(?P<n>\d{{1,3}})\s+năm\s+(?P<ev>[^()\n;\"“”]{{3,160}}?)\s+(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b", text):
+        for m in _COUNT_YEARS.finditer(text) if _YEAR_RANGE.search(text) else ():
             if any(a <= m.start("n") < b for a, b in taken):
                 continue
             n = int(m.group("n"))

@@ -15,6 +15,7 @@ the one the clause names (`đến năm 2030`), else the plan's own year.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from extractors.data import load
@@ -58,6 +59,20 @@ def _dimensions() -> dict[str, str]:
 
 def _dimension(unit: str) -> str:
     return _dimensions().get(unit, "count")
+
+
+_NUMBER_START = re.compile(r"(?<![\d.,])\d")
+
+
+@lru_cache(maxsize=1)
+def _qty_core_rx() -> re.Pattern:
+    alts = "|".join(re.escape(f) for f, _ in _units())
+    return re.compile(rf"(?:{NUMBER})\s*(?:-\s*(?:{NUMBER})\s*)?(?:{alts})(?![\w])")
+
+
+def _any_in(starts: list[int], a: int, b: int) -> bool:
+    i = bisect_left(starts, a)
+    return i < len(starts) and starts[i] < b
 
 
 _CMP = {"ít nhất": ">=", "tối thiểu": ">=", "không dưới": ">=", "không thấp hơn": ">=", "trên": ">", "hơn": ">",
@@ -122,6 +137,13 @@ class TargetExtractor:
         goal_sections = self._goal_sections(text)
         out: list[Target] = []
         seen: set = set()
+        # Where quantities and goal words are, found once over the whole text:
+        # most clauses hold neither, and are then passed over cheaply.
+        qty_starts = self._quantity_starts(text)
+        if not qty_starts:
+            doc.results["targets"] = out
+            return
+        goal_starts = [m.start() for m in _GOAL.finditer(text)]
         for pa, pb in self._paragraphs(text):
             in_goal_section = any(a <= pa < b for a, b in goal_sections)
             prev_goal = False
@@ -129,8 +151,8 @@ class TargetExtractor:
                 clause = text[ca:cb]
                 # A sentence sets goals when it says so, or continues a sentence
                 # that did ("Phấn đấu … đạt 42.500 tỷ đồng. Tổng mức bán lẻ … đạt …").
-                goal = bool(_GOAL.search(clause))
-                qtys = list(_qty_rx().finditer(clause))
+                goal = _any_in(goal_starts, ca, cb)
+                qtys = list(_qty_rx().finditer(clause)) if _any_in(qty_starts, ca, cb) else []
                 if not qtys:
                     prev_goal = goal or (prev_goal and clause.rstrip().endswith(":"))
                     continue
@@ -154,6 +176,20 @@ class TargetExtractor:
                     seen.add(key)
                     out.append(t)
         doc.results["targets"] = out
+
+    @staticmethod
+    def _quantity_starts(text: str) -> list[int]:
+        """Where a number followed by a unit starts (tried only where a number starts)."""
+        core = _qty_core_rx()
+        out, end = [], -1
+        for m in _NUMBER_START.finditer(text):
+            if m.start() < end:
+                continue
+            q = core.match(text, m.start())
+            if q:
+                out.append(q.start())
+                end = q.end()
+        return out
 
     @staticmethod
     def _paragraphs(text: str):

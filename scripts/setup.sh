@@ -9,7 +9,9 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev,notebooks]"
+# EXTRAS: which optional groups to install (the test command adds `baselines`,
+# the GPL underthesea the benchmark compares against; it is never a dependency).
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[${EXTRAS:-dev,notebooks}]"
 
 # Tesseract with the Vietnamese model reads scanned pages (Apache-2.0, Debian
 # packages). Optional: without it, scans come out empty with a clear warning.

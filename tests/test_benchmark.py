@@ -15,10 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RUN = ROOT / "benchmarks" / "run.py"
 KINDS = ("citations", "dates", "commemorations", "targets", "signatories")
 
-pytest.importorskip("dateparser")
-pytest.importorskip("underthesea")
-pytest.importorskip("pdfplumber")
-pytest.importorskip("matplotlib")
+import dateparser  # noqa: E402,F401  (`make test` installs the baselines: missing is a failure)
+import matplotlib  # noqa: E402,F401
+import pdfplumber  # noqa: E402,F401
+import underthesea  # noqa: E402,F401
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -187,10 +187,15 @@ def looks_legacy(text: str) -> bool:
     """Cheap pre-check: characters typical of TCVN3/VNI text shown as Latin-1."""
     sample = text[:20000]
     hits = len(_LEGACY_HINTS_RE.findall(sample))
-    return hits >= 3 and hits >= len(sample) // 400
+    if hits < 3 or hits < len(sample) // 400:
+        return False
+    # Unicode Vietnamese is full of letters only Unicode has (ạ ả ấ … ă đ ơ ư);
+    # TCVN3/VNI shown as Latin-1 has none. Real Unicode text needs no scoring.
+    return len(_VN_ONLY_RE.findall(sample)) * 4 < hits
 
 
 _LEGACY_HINTS = set("§¸·µ¶¹¾»¼½ÆÇÈÉËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßåæçèéëìîïñòóôõöøùúûüþ¨©ª«¬®") | {"\u00ad"}
+_VN_ONLY_RE = re.compile("[\u1ea0-\u1ef9\u0102\u0103\u0110\u0111\u01a0\u01a1\u01af\u01b0]")
 _LEGACY_HINTS_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_LEGACY_HINTS)) + "]")
 
 
