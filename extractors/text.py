@@ -15,13 +15,10 @@ def _recapitalize_places(s: str) -> str:
     """Province names keep their capitals when a capitalised phrase is lowered."""
     out = list(s)
     for a, b, _ in find_provinces(s):
-        if len(s) < b:
+        if len(s) < b:          # offsets are into the folded phrase, which keeps its length
             continue
-        i = a
         for word in re.finditer(r"\w+", s[a:b]):
-            j = a + word.start()
-            out[j] = out[j].upper()
-        del i
+            out[a + word.start()] = out[a + word.start()].upper()
     return "".join(out)
 
 
