@@ -257,6 +257,13 @@ class TargetExtractor:
                 comparator = "<="
             # indicator: the words before the quantity, else (for "100% cán bộ …") the words after
             before = clause[prev_end:q.start()]
+            # "…, cụ thể: Phấn đấu thực hiện giá trị sản xuất đạt": the indicator
+            # follows the last colon and the last goal word
+            if len(before.rsplit(":", 1)[-1].split()) >= 2:
+                before = before.rsplit(":", 1)[-1]
+            cue = list(re.finditer(r"(?i:phấn\s+đấu|mục\s+tiêu\s+là)\s+(?:thực\s+hiện\s+)?", before))
+            if cue and len(before[cue[-1].end():].split()) >= 2:
+                before = before[cue[-1].end():]
             before = re.sub(r"^[\s,;:.\-–]+", "", before)
             before = _LEAD_CUES.sub("", before)
             before = _TAIL_CUES.sub("", before)

@@ -19,7 +19,8 @@ def render_summary(ex: Extraction, console: Console | None = None) -> None:
             head.add_row(f"[dim]{k}", str(v))
     con.print(head)
     sections = [
-        ("Citations", ex.citations, lambda c: (c.doc_type, c.number or "", c.date or "", c.issuer or "", c.relation)),
+        ("Citations", ex.citations, lambda c: (c.doc_type, c.number or (c.title or "")[:40], c.date or "", c.issuer or "",
+                                               c.relation)),
         ("Dates", ex.dates, lambda x: (x.value, x.role, "", "", "")),
         ("Commemorations", ex.commemorations, lambda c: (str(c.years or ""), c.event, c.origin_date or "", c.date or "", "")),
         ("Targets", ex.targets, lambda t: (t.indicator[:60], f"{t.comparator} {t.value:g} {t.unit}",
