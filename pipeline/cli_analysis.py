@@ -12,14 +12,9 @@ from typing import Any, Optional
 import typer
 
 from pipeline.cli_store import DB_HELP, _err, _jsonable, _print_table
+from pipeline.cli_store import SqlFormat as OutFormat   # table | csv | json, as `vanban sql` prints
 
 EXIT_ERROR, EXIT_BUSY = 1, 4
-
-
-class OutFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class Status(str, Enum):

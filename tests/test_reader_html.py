@@ -10,10 +10,11 @@ from pipeline.readers.html import find_byline, parse_date, published_from_line, 
 from pipeline.readers.legacy import unicode_to_cp1258
 
 FIX = Path(__file__).parent / "fixtures" / "html"
+SAMPLES = Path(__file__).parent.parent / "corpus" / "samples"     # 122 is a sample document too
 
 
 def fixture(prefix: str) -> Path:
-    (p,) = FIX.glob(f"{prefix}_*.html")
+    (p,) = [*FIX.glob(f"{prefix}_*.html"), *SAMPLES.glob(f"{prefix}_*.html")]
     return p
 
 
