@@ -79,7 +79,7 @@ def bench_text(paths: list[Path]) -> dict[str, Any]:
     from dateparser.search import search_dates
     import underthesea
 
-    from pipeline.extract import components, extract_file
+    from vanban.pipeline.extract import components, extract_file
 
     # Load every tool once before any clock starts (models, rule data, imports).
     components()
@@ -123,8 +123,8 @@ def bench_text(paths: list[Path]) -> dict[str, Any]:
     # cached, so the "dates" stage is tiny: time it alone on the same texts.
     grammar = None
     try:
-        from extractors.datefind import find_dates
-        from pipeline.extract import text_of
+        from vanban.extractors.datefind import find_dates
+        from vanban.pipeline.extract import text_of
         cleaned = [text_of(p) for p in paths]
         t0 = now()
         for t in cleaned:
@@ -152,7 +152,7 @@ def bench_text(paths: list[Path]) -> dict[str, Any]:
 def bench_pdf(paths: list[Path]) -> dict[str, Any]:
     import pdfplumber
 
-    from pipeline.extract import extract_file
+    from vanban.pipeline.extract import extract_file
 
     def plumb(p: Path) -> tuple[int, int]:
         with pdfplumber.open(p) as pdf:
@@ -288,7 +288,7 @@ class RssSampler:
 def run_ingest(folder: Path, db: Path, workers: int, src: Path) -> dict[str, Any]:
     """`vanban ingest FOLDER --db DB --workers W` in a subprocess, running the code
     in `src`: wall time, the run's own summary and the peak RSS of its processes."""
-    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(folder), "--db", str(db), "--workers", str(workers),
+    cmd = [sys.executable, "-m", "vanban", "ingest", str(folder), "--db", str(db), "--workers", str(workers),
            "--no-progress", "--log-json", "--timeout", "600"]
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = now()
@@ -320,7 +320,7 @@ def bench_ingest(sizes: list[int], workers: int, work: Path, corpus: Path | None
                            "runs": []}
     given: list[Path] = []
     if corpus is not None:
-        from pipeline.batch import discover
+        from vanban.pipeline.batch import discover
         given = [Path(p) for p in discover([corpus])]
         sizes = sorted({max(1, len(given) // 10), len(given)})
     for n in sizes:
@@ -628,7 +628,7 @@ def profile_text(paths: list[Path], out: Path) -> None:
     except ImportError:
         log("  --profile needs pyinstrument (.venv/bin/pip install pyinstrument): skipped")
         return
-    from pipeline.extract import extract_file
+    from vanban.pipeline.extract import extract_file
     prof = Profiler(interval=0.0005)
     prof.start()
     for p in paths:
@@ -647,8 +647,8 @@ def snapshot_code(dest: Path) -> Path:
 
 def run_all(a: argparse.Namespace, mode: str, texts: list[Path], pdfs: list[Path], n: int, work: Path,
             src: Path) -> dict[str, Any]:
-    from pipeline.batch import default_workers
-    from pipeline.extract import EXTRACTOR_VERSION
+    from vanban.pipeline.batch import default_workers
+    from vanban.pipeline.extract import EXTRACTOR_VERSION
 
     workers = a.workers or default_workers()
     res: dict[str, Any] = {

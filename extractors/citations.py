@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractors.data import load
-from extractors.datefind import find_dates
-from extractors.symbols import SYMBOL, issuer_code, normalize_symbol, symbol_year, type_code
-from pipeline.clean import collapse
-from pipeline.doc import Doc
-from schemas.models import Citation, Span
+from vanban.extractors.data import load
+from vanban.extractors.datefind import find_dates
+from vanban.extractors.symbols import SYMBOL, issuer_code, normalize_symbol, symbol_year, type_code
+from vanban.extractors.text import collapse
+from vanban.schemas.document import Doc
+from vanban.schemas.models import Citation, Span
 
 
 @lru_cache(maxsize=1)

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extractors.data import load
-from extractors.dates import all_dates
-from extractors.datefind import FoundDate
-from pipeline.clean import collapse
-from pipeline.doc import Doc
-from schemas.models import Commemoration
+from vanban.extractors.data import load
+from vanban.extractors.dates import all_dates
+from vanban.extractors.datefind import FoundDate
+from vanban.extractors.text import collapse
+from vanban.schemas.document import Doc
+from vanban.schemas.models import Commemoration
 
 _CUE = r"(?:kỷ\s+niệm|Kỷ\s+niệm|KỶ\s+NIỆM|chào\s+mừng|Chào\s+mừng|nhân\s+dịp|Nhân\s+dịp|mừng|hướng\s+tới|tổng\s+kết)"
 _COUNT = re.compile(r"(?<![\d.,/])(?P<n>\d{1,3})\s+năm\s+(?P<ev>[^()\n;]{3,160}?)\s*(?=\()")

@@ -139,7 +139,7 @@ _KNOWN_DAY_CUE = re.compile(r"(?i:kỷ\s+niệm|chào\s+mừng|mừng|lễ|ngày
 
 @lru_cache(maxsize=1)
 def known_days() -> frozenset[str]:
-    from extractors.data import load
+    from vanban.extractors.data import load
     return frozenset(d["day"] for d in load("commemorative_days")["days"])
 
 

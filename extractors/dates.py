@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.datefind import FoundDate, find_dates, infer_years
-from pipeline.doc import Doc
-from schemas.models import DateMention
+from vanban.extractors.datefind import FoundDate, find_dates, infer_years
+from vanban.schemas.document import Doc
+from vanban.schemas.models import DateMention
 
 _START = re.compile(r"(?:từ|Từ|kể\s+từ|bắt\s+đầu(?:\s+từ)?|hiệu\s+lực(?:\s+thi\s+hành)?(?:\s+kể)?\s+từ)\s+(?:ngày\s+)?$")
 _END = re.compile(r"(?:đến|Đến|tới|đến\s+hết|cho\s+đến|hết)\s+(?:ngày\s+)?$")

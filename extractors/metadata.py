@@ -13,14 +13,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from extractors.data import load
-from extractors.datefind import find_dates
-from extractors.places import modern_accents, province_in, province_of_district, split_joined
-from extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL, issuer_code, normalize_symbol, type_code
-from extractors.text import is_caps, sentence_case, title_case_org
-from pipeline.clean import collapse
-from pipeline.doc import Doc
-from schemas.models import DocumentMeta
+from vanban.extractors.data import load
+from vanban.extractors.datefind import find_dates
+from vanban.extractors.places import modern_accents, province_in, province_of_district, split_joined
+from vanban.extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL, issuer_code, normalize_symbol, type_code
+from vanban.extractors.text import is_caps, sentence_case, title_case_org
+from vanban.extractors.text import collapse
+from vanban.schemas.document import Doc
+from vanban.schemas.models import DocumentMeta
 
 HEADER_ZONE = 3000      # characters: the header sits at the top
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from extractors.data import load
+from vanban.extractors.data import load
 
 # Old accent placement (hoá, hoà, thuỷ, uỷ) written the usual way (hóa, hòa, thủy, ủy).
 _OLD_ACCENTS = {"oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",

@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from extractors.places import find_provinces
-from extractors.text import is_caps
-from pipeline.clean import collapse
-from pipeline.doc import Doc
-from schemas.models import Signatory
+from vanban.extractors.places import find_provinces
+from vanban.extractors.text import is_caps
+from vanban.extractors.text import collapse
+from vanban.schemas.document import Doc
+from vanban.schemas.models import Signatory
 
 _UP = "A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
 _LO = "a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ"

@@ -65,7 +65,7 @@ def issuer_code(symbol: str) -> str | None:
 
 
 def _is_type_code(code: str) -> bool:
-    from extractors.data import load
+    from vanban.extractors.data import load
     return any(code in t["codes"] for t in load("doc_types")["types"])
 
 

@@ -18,10 +18,10 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 
-from extractors.data import load
-from pipeline.clean import collapse
-from pipeline.doc import Doc
-from schemas.models import Target
+from vanban.extractors.data import load
+from vanban.extractors.text import collapse
+from vanban.schemas.document import Doc
+from vanban.schemas.models import Target
 
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.places import find_provinces
+from vanban.extractors.places import find_provinces
 
 
 def is_caps(s: str) -> bool:
@@ -43,3 +43,8 @@ def title_case_org(s: str) -> str:
     low = re.sub(r"\b(sở|bộ|cục|(?<!ủy )ban|báo|văn phòng|đài)\s+(\w)", lambda m: m.group(1).capitalize() + " " + m.group(2).upper(), low)
     low = low[:1].upper() + low[1:]
     return _recapitalize_places(low)
+
+
+def collapse(s: str) -> str:
+    """A value written clean: line breaks and runs of spaces become one space."""
+    return re.sub(r"\s+", " ", s).strip()

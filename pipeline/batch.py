@@ -82,7 +82,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> list[str]:
 def failure_record(path: str, exc: BaseException, t0: float | None = None) -> dict[str, Any]:
     """A failure as a record. A ReadError's message names the file and the
     problem; any other exception gets its class and where it was raised."""
-    from pipeline.readers import ReadError
+    from vanban.pipeline.readers import ReadError
 
     msg = str(exc)
     if not isinstance(exc, ReadError):
@@ -98,7 +98,7 @@ def extract_record(path: str) -> dict[str, Any]:
     Never raises for a bad file or an extractor bug."""
     t0 = time.perf_counter()
     try:
-        from pipeline.extract import extract_file
+        from vanban.pipeline.extract import extract_file
         ex = extract_file(path)
         return {"path": path, "ok": True, "extraction": ex.model_dump_json(), "seconds": time.perf_counter() - t0}
     except Exception as e:  # an extractor bug must not stop the batch
@@ -107,7 +107,7 @@ def extract_record(path: str) -> dict[str, Any]:
 
 def warm_up() -> None:
     """Load the extraction components once per worker, before its clock starts."""
-    from pipeline.extract import components
+    from vanban.pipeline.extract import components
     components()
 
 
@@ -387,7 +387,7 @@ class Plan:
 
 def make_plan(files: list[str], known: dict, version: str, force: bool = False,
               retry_failed: bool = False, failure_messages: dict[str, tuple[str, str]] | None = None) -> Plan:
-    from pipeline.store import sha256_file
+    from vanban.pipeline.store import sha256_file
 
     plan = Plan()
     for path in files:
@@ -510,9 +510,9 @@ def ingest(opts: Options, *, fn: Callable[[str], dict] = extract_record, warm: C
     """Run one ingest. Raises FileNotFoundError (a PATH is missing), StoreBusy,
     StoreError, ExecutorError, KeyboardInterrupt; otherwise returns the summary
     (check `exit_code`). `fn`/`warm` are the worker task and its warm-up."""
-    from pipeline.extract import EXTRACTOR_VERSION
-    from pipeline.store import IngestLock, Store, sha256_file
-    from schemas.models import Extraction
+    from vanban.pipeline.extract import EXTRACTOR_VERSION
+    from vanban.pipeline.store import IngestLock, Store, sha256_file
+    from vanban.schemas.models import Extraction
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -520,7 +520,7 @@ def ingest(opts: Options, *, fn: Callable[[str], dict] = extract_record, warm: C
     files = discover(opts.paths)
     parent = os.path.dirname(os.path.abspath(opts.db))
     if not os.path.isdir(parent):
-        from pipeline.store import StoreError
+        from vanban.pipeline.store import StoreError
         raise StoreError(f"cannot create store {opts.db}: directory {parent} does not exist")
     roots = [os.path.abspath(os.fspath(p)) for p in opts.paths]
     lock = IngestLock(opts.db)

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.readers.base import RawDocument
+from vanban.schemas.document import CleanText, RawDocument
 
 _CHAR_MAP = {
     "\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ",
@@ -37,21 +36,6 @@ _CHAR_MAP = {
     "\u2018": "'", "\u2019": "'",
 }
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
-
-
-@dataclass
-class CleanText:
-    text: str
-    offsets: list[int]          # offsets[i] = raw index of text[i]; len(text) + 1 entries
-    raw: RawDocument
-
-    def raw_offset(self, i: int) -> int:
-        return self.offsets[min(max(i, 0), len(self.offsets) - 1)]
-
-    def page_at(self, i: int) -> int | None:
-        if not self.raw.pages:
-            return None
-        return self.raw.page_at(self.raw_offset(i))
 
 
 def _normalize_chars(raw: str) -> tuple[str, list[int]]:
@@ -234,8 +218,3 @@ def clean(raw: RawDocument) -> CleanText:
 def clean_text(s: str) -> str:
     """Clean a bare string (tests, value normalization)."""
     return clean(RawDocument(path="<string>", format="txt", text=s)).text
-
-
-def collapse(s: str) -> str:
-    """A value written clean: line breaks and runs of spaces become one space."""
-    return re.sub(r"\s+", " ", s).strip()

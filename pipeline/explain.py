@@ -6,7 +6,7 @@ normalized text and the items' character spans, one colour per kind.
 """
 from __future__ import annotations
 
-from schemas.models import Extraction
+from vanban.schemas.models import Extraction
 
 KINDS = [("citations", "CITATION"), ("dates", "DATE"), ("commemorations", "COMMEMORATION"),
          ("targets", "TARGET"), ("signatories", "SIGNATORY")]

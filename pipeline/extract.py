@@ -10,10 +10,10 @@ import hashlib
 import time
 from pathlib import Path
 
-from pipeline.clean import clean
-from pipeline.doc import Component, Doc
-from pipeline.readers import RawDocument, read_document
-from schemas.models import Extraction, Source
+from vanban.pipeline.clean import clean
+from vanban.schemas.document import Component, Doc
+from vanban.pipeline.readers import RawDocument, read_document
+from vanban.schemas.models import Extraction, Source
 
 def _code_version() -> str:
     """The package version plus a digest of the code and rule data that decide
@@ -27,19 +27,21 @@ def _code_version() -> str:
         if f.is_file():
             h.update(f.relative_to(root).as_posix().encode())
             h.update(f.read_bytes())
-    return f"0.1.0+{h.hexdigest()[:12]}"
+    from vanban import __version__
+
+    return f"{__version__}+{h.hexdigest()[:12]}"
 
 
 EXTRACTOR_VERSION = _code_version()
 
 
 def default_components() -> list[Component]:
-    from extractors.citations import CitationExtractor
-    from extractors.commemorations import CommemorationExtractor
-    from extractors.dates import DateExtractor
-    from extractors.metadata import MetadataExtractor
-    from extractors.signatories import SignatoryExtractor
-    from extractors.targets import TargetExtractor
+    from vanban.extractors.citations import CitationExtractor
+    from vanban.extractors.commemorations import CommemorationExtractor
+    from vanban.extractors.dates import DateExtractor
+    from vanban.extractors.metadata import MetadataExtractor
+    from vanban.extractors.signatories import SignatoryExtractor
+    from vanban.extractors.targets import TargetExtractor
     return [MetadataExtractor(), CitationExtractor(), CommemorationExtractor(), DateExtractor(),
             TargetExtractor(), SignatoryExtractor()]
 

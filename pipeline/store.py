@@ -34,7 +34,7 @@ from typing import Any, Iterable, Sequence
 
 import duckdb
 
-from schemas.models import Extraction
+from vanban.schemas.models import Extraction
 
 ITEM_TABLES = ("citations", "citation_mentions", "dates", "commemorations", "targets", "signatories")
 # Every table a current store holds, in a sensible reading order.
@@ -107,7 +107,7 @@ class Migration:
 def migrations() -> list[Migration]:
     """Every migration this version knows, in order."""
     out = []
-    for entry in resources.files("schemas.migrations").iterdir():
+    for entry in resources.files("vanban.schemas.migrations").iterdir():
         m = _MIGRATION_RE.match(entry.name)
         if m:
             out.append(Migration(int(m.group(1)), entry.name[:-4], entry.read_text(encoding="utf-8")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from schemas.models import Extraction
+from vanban.schemas.models import Extraction
 
 
 def render_summary(ex: Extraction, console: Console | None = None) -> None:

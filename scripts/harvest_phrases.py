@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipeline.extract import extract_file, extract_text, text_of  # noqa: E402
+from vanban.pipeline.extract import extract_file, extract_text, text_of  # noqa: E402
 
 
 def sentence(text: str, s: int, e: int) -> str:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch
-from pipeline.batch import Options, discover, extract_record, ingest
-from pipeline.store import IngestLock, Store
+from vanban.pipeline import batch
+from vanban.pipeline.batch import Options, discover, extract_record, ingest
+from vanban.pipeline.store import IngestLock, Store
 
 FIX = Path(__file__).parent / "fixtures" / "store"
 BAD = b""            # the readers reject an empty file (ReadError naming the file)
@@ -41,7 +41,7 @@ def run(db, paths, out=None, **kw) -> batch.Summary:
 
 
 def cli(*args, cwd, timeout=120, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "vanban", *map(str, args)], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, **kw)
 
 
@@ -244,7 +244,7 @@ def test_cli_lock_refuses_or_waits(tmp_path):
     try:
         r = cli("ingest", root, "--db", db, cwd=tmp_path)
         assert r.returncode == 4 and f"pid {os.getpid()}" in r.stderr and "--wait" in r.stderr
-        p = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", str(root), "--db", str(db), "--wait",
+        p = subprocess.Popen([sys.executable, "-m", "vanban", "ingest", str(root), "--db", str(db), "--wait",
                               "--workers", "1"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
         first = p.stderr.readline()
         assert "waiting" in first and str(os.getpid()) in first

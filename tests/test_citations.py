@@ -1,7 +1,7 @@
 """Citations on real sentences from the dev documents."""
 import pytest
 
-from pipeline.extract import extract_text
+from vanban.pipeline.extract import extract_text
 
 
 def cites(text: str):

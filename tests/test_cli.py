@@ -9,7 +9,7 @@ SAMPLES = sorted((ROOT / "corpus" / "samples").iterdir())
 
 
 def vanban(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "vanban", *map(str, args)], capture_output=True, text=True,
                           cwd=ROOT, **kw)
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractors.data import load
-from pipeline.batch import Options, ingest
-from pipeline.cli import app
-from pipeline.compare import indicator_summary, target_rows
-from pipeline.extract import text_of
-from pipeline.indicators import UNMAPPED, map_indicator, normalize_value, taxonomy
+from vanban.extractors.data import load
+from vanban.pipeline.batch import Options, ingest
+from vanban.pipeline.cli import app
+from vanban.pipeline.analysis.compare import indicator_summary, target_rows
+from vanban.pipeline.extract import text_of
+from vanban.pipeline.analysis.indicators import UNMAPPED, map_indicator, normalize_value, taxonomy
 
 FIX = Path(__file__).parent / "fixtures" / "analysis"
 runner = CliRunner()

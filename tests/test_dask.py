@@ -14,8 +14,8 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from pipeline.batch import DaskExecutor, ExecutorError, Options, extract_record, ingest  # noqa: E402
-from pipeline.store import Store  # noqa: E402
+from vanban.pipeline.batch import DaskExecutor, ExecutorError, Options, extract_record, ingest  # noqa: E402
+from vanban.pipeline.store import Store  # noqa: E402
 
 FIX = Path(__file__).parent / "fixtures" / "store"
 RELEASE = threading.Event()
@@ -50,7 +50,7 @@ def make_corpus(root: Path) -> Path:
 
 
 def cli(*args, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], cwd=cwd, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "vanban", *map(str, args)], cwd=cwd, capture_output=True,
                           text=True, timeout=180)
 
 

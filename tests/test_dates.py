@@ -1,8 +1,8 @@
 """The date grammar on real phrases from the dev documents."""
 import pytest
 
-from extractors.datefind import find_dates, infer_years
-from pipeline.clean import clean_text
+from vanban.extractors.datefind import find_dates, infer_years
+from vanban.pipeline.clean import clean_text
 
 
 def values(phrase: str, ref_year=None) -> list[str]:
@@ -72,7 +72,7 @@ def test_year_inferred_from_paragraph_not_origin():
 
 
 def test_yearly_deadline_is_the_first_after_issue():
-    from pipeline.extract import extract_text
+    from vanban.pipeline.extract import extract_text
     head = "Số: 141/KH-UBND\nBắc Ninh, ngày 20 tháng 11 năm 2025\n\nKẾ HOẠCH\n\nGiai đoạn 2026 - 2030\n\n"
     body = "Báo cáo kết quả thực hiện Kế hoạch hằng năm (trước ngày 15 tháng 11) và trước ngày 30/11 hằng năm; đến năm 2035."
     dates = {d.text: d.value for d in extract_text(head + body).dates}

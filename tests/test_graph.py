@@ -16,10 +16,10 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.batch import Options, ingest
-from pipeline.cli import app
-from pipeline.extract import text_of
-from pipeline.graph import (GraphError, build_graph, canonical_number, cited_by, cites, load_graph, path, resolve,
+from vanban.pipeline.batch import Options, ingest
+from vanban.pipeline.cli import app
+from vanban.pipeline.extract import text_of
+from vanban.pipeline.analysis.graph import (GraphError, build_graph, canonical_number, cited_by, cites, load_graph, path, resolve,
                             top)
 
 FIX = Path(__file__).parent / "fixtures" / "analysis"

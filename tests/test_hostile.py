@@ -18,10 +18,10 @@ from typing import Callable
 
 import pytest
 
-from pipeline.readers import ReadError, read_document
-from pipeline.readers.docx import soffice_binary
-from pipeline.readers.legacy import unicode_to_cp1258
-from pipeline.readers.sniff import check_size
+from vanban.pipeline.readers import ReadError, read_document
+from vanban.pipeline.readers.docx import soffice_binary
+from vanban.pipeline.readers.legacy import unicode_to_cp1258
+from vanban.pipeline.readers.sniff import check_size
 
 VN = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
       "Quyết định số 12/QĐ-UBND ngày 3 tháng 5 năm 2019 của Ủy ban nhân dân tỉnh về việc thực hiện nhiệm vụ.\n")
@@ -197,7 +197,7 @@ def test_size_limit_message_in_megabytes(tmp_path, monkeypatch):
 
 def _cli(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess:
     env = dict(os.environ, **env_extra)
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "vanban", *args], capture_output=True, text=True,
                           timeout=600, env=env, cwd=Path(__file__).resolve().parents[1], stdin=subprocess.DEVNULL)
 
 

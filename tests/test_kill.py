@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.store import Store
+from vanban.pipeline.store import Store
 
 FIX = Path(__file__).parent / "fixtures" / "store"
 N_COPIES = 40
@@ -33,7 +33,7 @@ def make_corpus(root: Path) -> int:
 
 
 def ingest_cmd(root: Path, db: Path) -> list[str]:
-    return [sys.executable, "-m", "pipeline.cli", "ingest", str(root), "--db", str(db), "--workers", "2",
+    return [sys.executable, "-m", "vanban", "ingest", str(root), "--db", str(db), "--workers", "2",
             "--log-json"]
 
 

@@ -13,7 +13,7 @@ import nbclient
 import nbformat
 import pytest
 
-from pipeline.batch import Options, ingest  # noqa: E402
+from vanban.pipeline.batch import Options, ingest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

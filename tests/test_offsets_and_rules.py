@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from extractors.data import load
-from extractors.places import province_in
-from pipeline.clean import clean, clean_text
-from pipeline.extract import extract_file, extract_text, text_of
-from pipeline.readers import RawDocument
+from vanban.extractors.data import load
+from vanban.extractors.places import province_in
+from vanban.pipeline.clean import clean, clean_text
+from vanban.pipeline.extract import extract_file, extract_text, text_of
+from vanban.pipeline.readers import RawDocument
 
 SAMPLES = sorted(p for p in (Path(__file__).parent.parent / "corpus" / "samples").glob("*.txt"))
 
@@ -76,7 +76,7 @@ def test_commemorative_day_examples(entry):
 
 @pytest.mark.parametrize("entry", load("issuers")["issuers"], ids=lambda e: e["code"])
 def test_issuer_code_examples(entry):
-    from extractors.symbols import issuer_code
+    from vanban.extractors.symbols import issuer_code
     assert re.sub(r"\d+$", "", issuer_code(entry["example"])) == entry["code"]  # QH15 -> QH
 
 

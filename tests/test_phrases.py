@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.extract import extract_text
+from vanban.pipeline.extract import extract_text
 
 FIX = Path(__file__).parent / "fixtures"
 ROWS = [*yaml.safe_load((FIX / "phrases.yaml").read_text(encoding="utf-8")),

@@ -3,9 +3,9 @@ raises, and every item's offsets slice the normalized text to its `text`."""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import clean
-from pipeline.extract import extract_text
-from pipeline.readers import RawDocument
+from vanban.pipeline.clean import clean
+from vanban.pipeline.extract import extract_text
+from vanban.pipeline.readers import RawDocument
 
 # Text that looks like the documents: Vietnamese words, numbers, dates, symbols,
 # markup and hostile characters mixed with arbitrary Unicode.

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.readers import ReadError, read_document
-from pipeline.readers.docx import read_docx
+from vanban.pipeline.readers import ReadError, read_document
+from vanban.pipeline.readers.docx import read_docx
 
 FIX = Path(__file__).parent / "fixtures" / "docx"
 

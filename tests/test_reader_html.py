@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.readers import ReadError, read_document
-from pipeline.readers.html import find_byline, parse_date, published_from_line, read_html
-from pipeline.readers.legacy import unicode_to_cp1258
+from vanban.pipeline.readers import ReadError, read_document
+from vanban.pipeline.readers.html import find_byline, parse_date, published_from_line, read_html
+from vanban.pipeline.readers.legacy import unicode_to_cp1258
 
 FIX = Path(__file__).parent / "fixtures" / "html"
 SAMPLES = Path(__file__).parent.parent / "corpus" / "samples"     # 122 is a sample document too

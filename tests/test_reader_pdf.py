@@ -19,10 +19,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from pipeline.readers import ocr
-from pipeline.readers import pdf as pdf_reader
-from pipeline.readers.base import ReadError
-from pipeline.readers.pdf import read_pdf, syllable_stats
+from vanban.pipeline.readers import ocr
+from vanban.pipeline.readers import pdf as pdf_reader
+from vanban.pipeline.readers.base import ReadError
+from vanban.pipeline.readers.pdf import read_pdf, syllable_stats
 
 FIX = Path(__file__).parent / "fixtures" / "pdf"
 CONG_DIEN_064 = FIX / "064_cong-dien-58-cd-vpcp-2026.pdf"

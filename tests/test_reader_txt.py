@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.readers import ReadError, read_document
-from pipeline.readers.legacy import (syllable_kind, tcvn3_to_unicode, unicode_to_cp1258, viet_score,
+from vanban.pipeline.readers import ReadError, read_document
+from vanban.pipeline.readers.legacy import (syllable_kind, tcvn3_to_unicode, unicode_to_cp1258, viet_score,
                                      vni_to_unicode)
-from pipeline.readers.txt import read_txt
+from vanban.pipeline.readers.txt import read_txt
 
 FIX = Path(__file__).parent / "fixtures" / "txt"
 TEXT = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
@@ -93,7 +93,7 @@ def test_real_news_text_unchanged():
 def test_plain_unicode_is_never_converted():
     # Vietnamese with letters that are also legacy code points stays as it is.
     s = "Ông Đỗ Văn Hòa, Phó Chủ tịch; bà Ngô Thị Ánh; ơn nghĩa; ưu tiên; Öl (German)."
-    from pipeline.readers.legacy import fix_legacy_text
+    from vanban.pipeline.readers.legacy import fix_legacy_text
     assert fix_legacy_text(s) == (s, None)
 
 

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import store as st
-from pipeline.store import IngestLock, Store, StoreBusy, StoreError, doc_id
-from schemas.models import (Citation, Commemoration, DateMention, DocumentMeta, Extraction, Signatory, Source, Span,
+from vanban.pipeline import store as st
+from vanban.pipeline.store import IngestLock, Store, StoreBusy, StoreError, doc_id
+from vanban.schemas.models import (Citation, Commemoration, DateMention, DocumentMeta, Extraction, Signatory, Source, Span,
                             Target)
 
 
@@ -274,7 +274,7 @@ runner = CliRunner()
 
 
 def _app():
-    from pipeline.cli import app
+    from vanban.pipeline.cli import app
     return app
 
 

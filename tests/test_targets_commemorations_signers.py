@@ -1,6 +1,6 @@
 """Targets, commemorations and signatories on real passages from dev documents."""
-from pipeline.extract import extract_text
-from extractors.targets import parse_number
+from vanban.pipeline.extract import extract_text
+from vanban.extractors.targets import parse_number
 
 
 def test_vietnamese_numbers():

@@ -12,9 +12,9 @@ import os
 import stat
 from pathlib import Path
 
-from pipeline.readers.base import PageSpan, RawDocument, ReadError, read_bytes
-from pipeline.readers.sniff import SUFFIXES, check_size, ole2_is_word, sniff
-from pipeline.readers.txt import read_txt
+from vanban.pipeline.readers.base import PageSpan, RawDocument, ReadError, read_bytes
+from vanban.pipeline.readers.sniff import SUFFIXES, check_size, ole2_is_word, sniff
+from vanban.pipeline.readers.txt import read_txt
 
 _NAMES = {"txt": "plain text", "pdf": "PDF", "html": "HTML", "docx": "a Word .docx", "doc": "a legacy Word .doc"}
 
@@ -46,9 +46,9 @@ def _head(p: Path, n: int = 8192) -> bytes:
 
 def _read_pdf(p: Path) -> RawDocument:
     try:
-        from pipeline.readers.pdf import read_pdf
+        from vanban.pipeline.readers.pdf import read_pdf
     except ImportError as e:
-        detail = "" if getattr(e, "name", None) == "pipeline.readers.pdf" else f" ({e})"
+        detail = "" if getattr(e, "name", None) == "vanban.pipeline.readers.pdf" else f" ({e})"
         raise ReadError(p, f"PDF reader not available{detail}")
     return read_pdf(p)
 
@@ -57,13 +57,13 @@ def _dispatch(p: Path, kind: str, warnings: list[str]) -> RawDocument:
     if kind == "txt":
         doc = read_txt(p)
     elif kind == "html":
-        from pipeline.readers.html import read_html
+        from vanban.pipeline.readers.html import read_html
         doc = read_html(p)
     elif kind == "docx":
-        from pipeline.readers.docx import read_docx
+        from vanban.pipeline.readers.docx import read_docx
         doc = read_docx(p)
     elif kind == "doc":
-        from pipeline.readers.docx import read_doc
+        from vanban.pipeline.readers.docx import read_doc
         data = read_bytes(p)
         if not ole2_is_word(data):
             raise ReadError(p, "an OLE2 (old Office) file that is not a Word document (Excel, Outlook ...?)")

@@ -23,8 +23,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from pipeline.readers.base import RawDocument, ReadError
-from pipeline.readers.legacy import fix_legacy_text
+from vanban.pipeline.readers.base import RawDocument, ReadError
+from vanban.pipeline.readers.legacy import fix_legacy_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

@@ -26,8 +26,8 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.readers.base import read_bytes, RawDocument, ReadError
-from pipeline.readers.legacy import fix_legacy_text
+from vanban.pipeline.readers.base import read_bytes, RawDocument, ReadError
+from vanban.pipeline.readers.legacy import fix_legacy_text
 
 # ---- decoding -------------------------------------------------------------------
 
@@ -38,7 +38,7 @@ _WAYBACK = re.compile(r"<!--\s*BEGIN WAYBACK TOOLBAR INSERT\s*-->.*?<!--\s*END W
 
 
 def decode_html(data: bytes) -> tuple[str, list[str]]:
-    from pipeline.readers.txt import bom_encoding, decode_bytes, utf16_without_bom
+    from vanban.pipeline.readers.txt import bom_encoding, decode_bytes, utf16_without_bom
     warnings: list[str] = []
     bom = bom_encoding(data)
     if bom:

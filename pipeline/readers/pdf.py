@@ -49,8 +49,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from pipeline.readers import ocr
-from pipeline.readers.base import PageSpan, RawDocument, ReadError
+from vanban.pipeline.readers import ocr
+from vanban.pipeline.readers.base import PageSpan, RawDocument, ReadError
 
 # PDFium is not thread-safe: every call into it, from any thread of the process, goes
 # through this lock (tesseract runs outside it).

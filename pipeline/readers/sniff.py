@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.readers.base import ReadError
+from vanban.pipeline.readers.base import ReadError
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024          # 100 MB
 MB = 1024 * 1024
@@ -115,7 +115,7 @@ def is_binary(head: bytes) -> str | None:
     sample = head[:8192]
     if not sample:
         return None
-    from pipeline.readers.txt import utf16_without_bom
+    from vanban.pipeline.readers.txt import utf16_without_bom
     if utf16_without_bom(sample):
         return None
     nul = sample.count(0)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from pipeline.readers.base import read_bytes, RawDocument, ReadError
-from pipeline.readers.legacy import (fix_legacy_text, tcvn3_bytes_to_unicode,
+from vanban.pipeline.readers.base import read_bytes, RawDocument, ReadError
+from vanban.pipeline.readers.legacy import (fix_legacy_text, tcvn3_bytes_to_unicode,
                                      vni_bytes_to_unicode, viet_score)
 
 _BOMS = (

@@ -1,6 +1,6 @@
 """Compare targets across provinces (`vanban compare`).
 
-Every stored target is mapped to the indicator taxonomy (pipeline.indicators)
+Every stored target is mapped to the indicator taxonomy (pipeline.analysis.indicators)
 when it is read, not when it is ingested: a better taxonomy applies to every
 store at once, with no re-ingest and no stale stored codes. Each row carries:
 
@@ -21,10 +21,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from extractors.places import merged_province, name_on
-from pipeline.indicators import (DEFAULT_MIN_CONFIDENCE, UNMAPPED, by_code, map_indicator, normalize_value,
+from vanban.extractors.places import merged_province, name_on
+from vanban.pipeline.analysis.indicators import (DEFAULT_MIN_CONFIDENCE, UNMAPPED, by_code, map_indicator, normalize_value,
                                  taxonomy)
-from pipeline.store import StoreError, connect
+from vanban.pipeline.store import StoreError, connect
 
 STATUSES = ("target", "actual", "all")
 

@@ -38,11 +38,11 @@ from typing import Any, Iterable, TextIO
 
 import networkx as nx
 
-from extractors.citations import CitationExtractor, Mention
-from extractors.data import load
-from extractors.places import merged_province, name_on, province_in
-from extractors.symbols import normalize_symbol
-from pipeline.store import StoreError, connect
+from vanban.extractors.citations import CitationExtractor, Mention
+from vanban.extractors.data import load
+from vanban.extractors.places import merged_province, name_on, province_in
+from vanban.extractors.symbols import normalize_symbol
+from vanban.pipeline.store import StoreError, connect
 
 
 class GraphError(Exception):

@@ -29,8 +29,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractors.data import load
-from extractors.places import modern_accents
+from vanban.extractors.data import load
+from vanban.extractors.places import modern_accents
 
 UNMAPPED = "unmapped"
 DEFAULT_MIN_CONFIDENCE = 0.5

@@ -1,5 +1,5 @@
 """`vanban compare` and `vanban graph ...`: the analysis commands over a store
-(see pipeline.compare and pipeline.graph). `pipeline.cli` calls `register(app)`."""
+(see pipeline.analysis.compare and pipeline.analysis.graph). `pipeline.cli` calls `register(app)`."""
 from __future__ import annotations
 
 import csv
@@ -11,8 +11,8 @@ from typing import Any, Optional
 
 import typer
 
-from pipeline.cli_store import DB_HELP, _err, _jsonable, _print_table
-from pipeline.cli_store import SqlFormat as OutFormat   # table | csv | json, as `vanban sql` prints
+from vanban.pipeline.cli.store import DB_HELP, _err, _jsonable, _print_table
+from vanban.pipeline.cli.store import SqlFormat as OutFormat   # table | csv | json, as `vanban sql` prints
 
 EXIT_ERROR, EXIT_BUSY = 1, 4
 
@@ -55,7 +55,7 @@ def _short(v: Any) -> Any:
 
 
 def _fail(e: Exception) -> None:
-    from pipeline.store import StoreBusy
+    from vanban.pipeline.store import StoreBusy
 
     _err(str(e))
     raise typer.Exit(EXIT_BUSY if isinstance(e, StoreBusy) else EXIT_ERROR)
@@ -100,8 +100,8 @@ def register(app: typer.Typer) -> None:
                                                                               "column)."),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
-        from pipeline.compare import indicator_summary, target_rows
-        from pipeline.store import StoreError
+        from vanban.pipeline.analysis.compare import indicator_summary, target_rows
+        from vanban.pipeline.store import StoreError
 
         try:
             if indicator is None:
@@ -123,8 +123,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(graph, name="graph")
 
     def _load(db: Path):
-        from pipeline.graph import load_graph
-        from pipeline.store import StoreError
+        from vanban.pipeline.analysis.graph import load_graph
+        from vanban.pipeline.store import StoreError
 
         try:
             return load_graph(db)
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
             _fail(e)
 
     def _resolve(G, ref: str) -> str:
-        from pipeline.graph import GraphError, resolve
+        from vanban.pipeline.analysis.graph import GraphError, resolve
 
         try:
             return resolve(G, ref)
@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
         How many stored documents cite each, with how many mentions and which
         relations; `in_store` is the cited document's own file when the store
         holds it."""
-        from pipeline.graph import top
+        from vanban.pipeline.analysis.graph import top
 
         _emit(top(_load(db), limit), fmt, ["rank", "node", "label", "cited_by", "mentions", "relations", "in_store"])
 
@@ -161,7 +161,7 @@ def register(app: typer.Typer) -> None:
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
         """What DOC cites, with the relation and where in DOC."""
-        from pipeline.graph import cites
+        from vanban.pipeline.analysis.graph import cites
 
         G = _load(db)
         _emit(cites(G, _resolve(G, doc)), fmt, ["node", "label", "relation", "mentions", "in_store", "char_start",
@@ -174,7 +174,7 @@ def register(app: typer.Typer) -> None:
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
         """The stored documents that cite DOC, with the relation and where."""
-        from pipeline.graph import cited_by
+        from vanban.pipeline.analysis.graph import cited_by
 
         G = _load(db)
         _emit(cited_by(G, _resolve(G, doc)), fmt, ["node", "label", "province", "relation", "mentions", "document",
@@ -189,7 +189,7 @@ def register(app: typer.Typer) -> None:
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
         """The shortest chain of citations from A to B (A cites … cites B)."""
-        from pipeline.graph import GraphError, path
+        from vanban.pipeline.analysis.graph import GraphError, path
 
         G = _load(db)
         try:
@@ -209,7 +209,7 @@ def register(app: typer.Typer) -> None:
         """Write the whole citation graph."""
         import os
 
-        from pipeline.graph import write_export
+        from vanban.pipeline.analysis.graph import write_export
 
         G = _load(db)
         if out is None:

@@ -16,9 +16,9 @@ def register(app: typer.Typer) -> None:
         width: int = typer.Option(40, help="Characters of context on each side."),
     ) -> None:
         """Show every extracted item with its context, offsets and the rule that produced it."""
-        from pipeline.explain import explain_html, explain_lines
-        from pipeline.extract import extract_file, text_of
-        from pipeline.readers import ReadError
+        from vanban.pipeline.explain import explain_html, explain_lines
+        from vanban.pipeline.extract import extract_file, text_of
+        from vanban.pipeline.readers import ReadError
 
         try:
             ex = extract_file(file)

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from pipeline.readers import ReadError
+from vanban.pipeline.readers import ReadError
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True,
@@ -27,8 +27,8 @@ def extract(
     json_out: bool = typer.Option(False, "--json", help="Print JSON Lines, one object per file, in the order given."),
 ) -> None:
     """Extract every item from each FILE (a file that cannot be read is named on stderr, the rest go on, exit 1)."""
-    from pipeline.extract import extract_file
-    from pipeline.summary import render_summary
+    from vanban.pipeline.extract import extract_file
+    from vanban.pipeline.summary import render_summary
 
     failed = 0
     for f in files:
@@ -54,7 +54,7 @@ def extract(
 @app.command()
 def text(file: Path = typer.Argument(..., help="A document.")) -> None:
     """Print the normalized text that every offset (start/end) refers to."""
-    from pipeline.extract import text_of
+    from vanban.pipeline.extract import text_of
 
     try:
         sys.stdout.write(text_of(file))
@@ -67,7 +67,7 @@ def text(file: Path = typer.Argument(..., help="A document.")) -> None:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of one `vanban extract --json` record."""
-    from schemas.models import Extraction
+    from vanban.schemas.models import Extraction
 
     print(json.dumps(Extraction.model_json_schema(), ensure_ascii=False, indent=2))
 
@@ -76,7 +76,7 @@ def _register_optional() -> None:
     """Commands that live in their own modules register themselves here."""
     import importlib
 
-    for mod in ("pipeline.cli_explain", "pipeline.cli_store", "pipeline.cli_analysis"):
+    for mod in ("vanban.pipeline.cli.explain", "vanban.pipeline.cli.store", "vanban.pipeline.cli.analysis"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as e:

@@ -90,9 +90,9 @@ def register(app: typer.Typer) -> None:
         prune: bool = typer.Option(False, "--prune", help="Forget stored files under PATH... that no longer "
                                                           "exist."),
     ) -> None:
-        from pipeline.batch import (EXIT_BUSY, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ExecutorError, Options,
+        from vanban.pipeline.batch import (EXIT_BUSY, EXIT_FATAL, EXIT_INTERRUPTED, EXIT_USAGE, ExecutorError, Options,
                                     default_workers, format_summary, ingest as run_ingest)
-        from pipeline.store import StoreBusy, StoreError
+        from vanban.pipeline.store import StoreBusy, StoreError
 
         opts = Options(paths=[str(p) for p in paths], db=str(db), workers=workers, executor=executor.value,
                        scheduler=scheduler, timeout=timeout, wait=wait, log_json=log_json, progress=progress,
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
 
         Rows per table, documents per format and extractor version, failures, and
         the last runs. Exit code 1 when there is no store, 4 when an ingest holds it."""
-        from pipeline.store import Store, StoreBusy, StoreError
+        from vanban.pipeline.store import Store, StoreBusy, StoreError
 
         try:
             with Store(db, read_only=True, retry_seconds=2.0) as st:
@@ -143,7 +143,7 @@ def register(app: typer.Typer) -> None:
         except StoreError as e:
             _err(str(e))
             raise typer.Exit(1)
-        from pipeline.extract import EXTRACTOR_VERSION
+        from vanban.pipeline.extract import EXTRACTOR_VERSION
         rep["current_extractor_version"] = EXTRACTOR_VERSION
         if json_out:
             print(json.dumps(rep, ensure_ascii=False, default=_jsonable))
@@ -167,7 +167,7 @@ def register(app: typer.Typer) -> None:
         citation_mentions, cited_documents, dates, commemorations, targets,
         signatories, failures, runs, migrations. Exit code 1 on a refused or failed
         query, 4 when an ingest holds the store."""
-        from pipeline.store import StoreBusy, StoreError, query as run_query
+        from vanban.pipeline.store import StoreBusy, StoreError, query as run_query
 
         try:
             cols, rows = run_query(db, query)
@@ -199,7 +199,7 @@ def register(app: typer.Typer) -> None:
 
         One file per table, TABLE.parquet or TABLE.csv, rows in key order. CSV files
         have a header row and list columns as DuckDB prints lists."""
-        from pipeline.store import StoreBusy, StoreError, export as run_export
+        from vanban.pipeline.store import StoreBusy, StoreError, export as run_export
 
         try:
             files = run_export(db, out_dir, fmt.value)

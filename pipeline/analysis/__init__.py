@@ -1,0 +1,1 @@
+"""Analysis over the store: cross-province comparison, indicator taxonomy, citation graph."""

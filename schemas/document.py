@@ -1,0 +1,104 @@
+"""The in-memory documents that pass between stages.
+
+These are plain data, below every stage that uses them: a reader (pipeline)
+returns a `RawDocument`; cleaning (pipeline) turns it into a `CleanText`; every
+extractor component reads and writes a `Doc`. Extractors import them from here,
+never from `pipeline`, so the layers point one way: schemas <- extractors <-
+pipeline <- interfaces.
+
+Like a spaCy `Doc`: one normalized text, plus the results that earlier
+components produced. A component declares what it `requires` and what it
+`produces`; `vanban.pipeline.extract` runs them in order and checks the contract.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from vanban.schemas.models import Span
+
+
+@dataclass
+class PageSpan:
+    """Characters [start, end) of the raw text come from page `page` (1-based)."""
+    page: int
+    start: int
+    end: int
+
+
+@dataclass
+class RawDocument:
+    """What a reader returns: the raw text (not yet normalized) and a page map."""
+    path: str
+    format: str                      # txt | pdf | html | docx | doc
+    text: str                        # raw text, not yet normalized
+    pages: list[PageSpan] = field(default_factory=list)   # empty for unpaginated formats
+    warnings: list[str] = field(default_factory=list)
+    # Metadata a reader knows from structure rather than text: for web pages the
+    # headline, posting date (ISO) and byline; each as a string, or absent.
+    meta: dict[str, str] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)   # pages whose text came from OCR
+
+    def page_at(self, offset: int) -> int | None:
+        # Pages are in text order: a binary search keeps this O(log pages) per item.
+        if not self.pages:
+            return None
+        i = bisect_right([p.start for p in self.pages], offset) - 1
+        if i >= 0 and self.pages[i].start <= offset < self.pages[i].end:
+            return self.pages[i].page
+        return None
+
+
+@dataclass
+class CleanText:
+    """The normalized text every offset refers to, with its map back to the raw text."""
+    text: str
+    offsets: list[int]          # offsets[i] = raw index of text[i]; len(text) + 1 entries
+    raw: RawDocument
+
+    def raw_offset(self, i: int) -> int:
+        return self.offsets[min(max(i, 0), len(self.offsets) - 1)]
+
+    def page_at(self, i: int) -> int | None:
+        if not self.raw.pages:
+            return None
+        return self.raw.page_at(self.raw_offset(i))
+
+
+@dataclass
+class Doc:
+    clean: CleanText
+    results: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    # Intermediate findings shared between components (e.g. every date span,
+    # found once and used by citations, commemorations and dates).
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.clean.text
+
+    @property
+    def format(self) -> str:
+        return self.clean.raw.format
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """What the reader knew from structure (web page headline, date, byline)."""
+        return self.clean.raw.meta
+
+    def span(self, start: int, end: int) -> dict:
+        """Offsets, exact text and page of [start, end): the fields every item carries."""
+        return {"text": self.text[start:end], "start": start, "end": end, "page": self.clean.page_at(start)}
+
+    def span_model(self, start: int, end: int) -> Span:
+        return Span(**self.span(start, end))
+
+
+class Component(Protocol):
+    name: str
+    requires: tuple[str, ...]
+    produces: str
+
+    def __call__(self, doc: Doc) -> None: ...
