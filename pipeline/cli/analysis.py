@@ -2,8 +2,6 @@
 (see pipeline.analysis.compare and pipeline.analysis.graph). `pipeline.cli` calls `register(app)`."""
 from __future__ import annotations
 
-import csv
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,8 +9,9 @@ from typing import Any, Optional
 
 import typer
 
-from vanban.pipeline.cli.store import DB_HELP, _err, _jsonable, _print_table
-from vanban.pipeline.cli.store import SqlFormat as OutFormat   # table | csv | json, as `vanban sql` prints
+from vanban.pipeline.cli.output import FORMAT_HELP, emit_dicts
+from vanban.pipeline.cli.output import Format as OutFormat
+from vanban.pipeline.cli.store import DB_HELP, _err
 
 EXIT_ERROR, EXIT_BUSY = 1, 4
 
@@ -30,28 +29,8 @@ class ExportFormat(str, Enum):
 
 
 def _emit(rows: list[dict[str, Any]], fmt: OutFormat, table_cols: list[str] | None = None,
-          max_width: int = 48) -> None:
-    out = sys.stdout
-    cols = list(rows[0].keys()) if rows else (table_cols or [])
-    if fmt is OutFormat.json:
-        json.dump(rows, out, ensure_ascii=False, default=_jsonable)
-        out.write("\n")
-    elif fmt is OutFormat.csv:
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(cols)
-        for r in rows:
-            w.writerow(["" if r[c] is None else "; ".join(r[c]) if isinstance(r[c], list) else r[c] for c in cols])
-    else:
-        shown = table_cols or cols
-        _print_table(shown, [tuple(_short(r.get(c)) for c in shown) for r in rows], max_width)
-
-
-def _short(v: Any) -> Any:
-    if isinstance(v, float):
-        return f"{v:.6g}"
-    if isinstance(v, list):
-        return ", ".join(map(str, v))
-    return v
+          max_width: int = 0) -> None:
+    emit_dicts(rows, fmt, table_cols, max_width)
 
 
 def _fail(e: Exception) -> None:
@@ -142,7 +121,7 @@ def register(app: typer.Typer) -> None:
     @graph.command("top")
     def graph_top(
         limit: int = typer.Option(20, "--limit", "-n", min=0, help="How many documents (0: all cited ones)."),
-        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
         """The most cited documents.
@@ -157,7 +136,7 @@ def register(app: typer.Typer) -> None:
     @graph.command("cites")
     def graph_cites(
         doc: str = typer.Argument(..., help="A stored file (path or name), a document number, or a node id."),
-        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
         """What DOC cites, with the relation and where in DOC."""
@@ -170,7 +149,7 @@ def register(app: typer.Typer) -> None:
     @graph.command("cited-by")
     def graph_cited_by(
         doc: str = typer.Argument(..., help="A document number (13/2023/NĐ-CP), a node id, or a stored file."),
-        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
         """The stored documents that cite DOC, with the relation and where."""
@@ -185,7 +164,7 @@ def register(app: typer.Typer) -> None:
         a: str = typer.Argument(..., help="Where the chain starts (the citing end)."),
         b: str = typer.Argument(..., help="Where it ends (the cited end)."),
         undirected: bool = typer.Option(False, "--undirected", help="Follow citations either way."),
-        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format."),
+        fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
         """The shortest chain of citations from A to B (A cites … cites B)."""

@@ -2,18 +2,16 @@
 and pipeline.batch). `pipeline.cli` calls `register(app)`."""
 from __future__ import annotations
 
-import csv
-import datetime as _dt
-import decimal
 import json
 import signal
 import sys
-import uuid
 from enum import Enum
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import List, Optional
 
 import typer
+
+from vanban.pipeline.cli.output import FORMAT_HELP, Format, emit, jsonable
 
 DB_HELP = "The store (a DuckDB file)."
 
@@ -21,12 +19,6 @@ DB_HELP = "The store (a DuckDB file)."
 class Executor(str, Enum):
     local = "local"
     dask = "dask"
-
-
-class SqlFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class ExportFormat(str, Enum):
@@ -146,7 +138,7 @@ def register(app: typer.Typer) -> None:
         from vanban.pipeline.extract import EXTRACTOR_VERSION
         rep["current_extractor_version"] = EXTRACTOR_VERSION
         if json_out:
-            print(json.dumps(rep, ensure_ascii=False, default=_jsonable))
+            print(json.dumps(rep, ensure_ascii=False, default=jsonable))
             return
         _print_status(rep)
 
@@ -155,8 +147,7 @@ def register(app: typer.Typer) -> None:
         query: str = typer.Argument(..., help="One read-only statement: SELECT, WITH … SELECT, DESCRIBE, SHOW, "
                                               "EXPLAIN, PRAGMA."),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
-        fmt: SqlFormat = typer.Option(SqlFormat.table, "--format", "-f", help="Output format. json: an array of "
-                                                                             "objects."),
+        fmt: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
         max_width: int = typer.Option(60, "--max-width", min=0, help="Cut table cells to this many characters "
                                                                      "(0: never)."),
     ) -> None:
@@ -177,17 +168,7 @@ def register(app: typer.Typer) -> None:
         except StoreError as e:
             _err(str(e))
             raise typer.Exit(1)
-        out = sys.stdout
-        if fmt is SqlFormat.csv:
-            w = csv.writer(out, lineterminator="\n")
-            w.writerow(cols)
-            for r in rows:
-                w.writerow(["" if v is None else _cell(v) for v in r])
-        elif fmt is SqlFormat.json:
-            json.dump([dict(zip(cols, r)) for r in rows], out, ensure_ascii=False, default=_jsonable)
-            out.write("\n")
-        else:
-            _print_table(cols, rows, max_width)
+        emit(cols, rows, fmt, max_width)
 
     @app.command()
     def export(
@@ -215,47 +196,6 @@ def register(app: typer.Typer) -> None:
 
 # ---------------------------------------------------------------------------
 # Rendering
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
-        return v.isoformat()
-    if isinstance(v, decimal.Decimal):
-        return float(v)
-    if isinstance(v, uuid.UUID):
-        return str(v)
-    if isinstance(v, (bytes, bytearray)):
-        return v.hex()
-    if isinstance(v, _dt.timedelta):
-        return v.total_seconds()
-    return str(v)
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return "NULL"
-    if isinstance(v, (list, dict)):
-        return json.dumps(v, ensure_ascii=False, default=_jsonable)
-    if isinstance(v, (_dt.datetime, _dt.date)):
-        return v.isoformat(sep=" ") if isinstance(v, _dt.datetime) else v.isoformat()
-    return str(v)
-
-
-def _print_table(cols: list[str], rows: list[tuple], max_width: int) -> None:
-    def cut(s: str) -> str:
-        s = s.replace("\n", " ")
-        return s if not max_width or len(s) <= max_width else s[:max_width - 1] + "…"
-
-    cells = [[cut(_cell(v)) for v in r] for r in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(cols)]
-    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()
-    out = sys.stdout
-    if cols:
-        out.write(line(cols) + "\n")
-        out.write("  ".join("-" * w for w in widths) + "\n")
-    for r in cells:
-        out.write(line(r) + "\n")
-    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
-
 
 def _print_status(rep: dict) -> None:
     p = print
