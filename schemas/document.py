@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from vanban.schemas.models import Span
+from vanban.schemas.structure import Structure
 
 
 @dataclass
@@ -74,6 +75,9 @@ class Doc:
     # Intermediate findings shared between components (e.g. every date span,
     # found once and used by citations, commemorations and dates).
     cache: dict[str, Any] = field(default_factory=dict)
+    # The document's parts (header, preamble, sections, tables, signature block …),
+    # recovered by the structure stage before any extractor runs.
+    structure: Structure = field(default_factory=Structure)
 
     @property
     def text(self) -> str:
