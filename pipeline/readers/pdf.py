@@ -1026,6 +1026,8 @@ def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
                 continue
             except ocr.OcrError as e:
                 failed.setdefault(str(e), []).append(pg.number)
+            except MemoryError:
+                raise           # the worker's memory limit: not a damaged page
             except Exception as e:  # noqa: BLE001 - one page's OCR must not lose the document
                 failed.setdefault(f"OCR failed ({type(e).__name__}: {e})", []).append(pg.number)
 
@@ -1045,6 +1047,8 @@ def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
             try:
                 with _PDFIUM_LOCK:
                     rendered = _render(pdf, pg.number - 1, cfg["max_page_pixels"], warnings, pg.mask)
+            except MemoryError:
+                raise           # the worker's memory limit: not a damaged page
             except Exception as e:  # noqa: BLE001 - a page pdfium cannot render
                 failed.setdefault(f"the page could not be rendered ({e})", []).append(pg.number)
                 continue
@@ -1114,6 +1118,8 @@ def _read_layers(p: Path, cfg: dict, warnings: list[str]) -> list[_Page]:
         for i in range(n):
             try:
                 pages.append(_read_text_layer(pdf, i, warnings))
+            except MemoryError:
+                raise           # the worker's memory limit: not a damaged page
             except Exception:  # noqa: BLE001 - one broken page must not lose the document
                 bad.append(i + 1)
                 pages.append(_Page(i + 1, usable=False))
@@ -1142,6 +1148,8 @@ def _render_probes(pdf, pages: list[_Page], cfg: dict) -> None:
     for probe in last.probes:
         try:
             _render_probe(pdf, last.number, probe)
+        except MemoryError:
+            raise           # the worker's memory limit: not a damaged page
         except Exception:  # noqa: BLE001 - the text layer is read; the name is a bonus
             probe.image = None
 

@@ -45,6 +45,26 @@ def max_bytes() -> int:
     return max(1, int(float(m.group(1)) * mult))
 
 
+DEFAULT_MAX_CHARS = 5_000_000                   # characters of text in one document
+
+
+def max_chars() -> int:
+    """The text limit: env VANBAN_MAX_CHARS (characters), default 5 million. The
+    offset maps and items of a document grow with its text; this bounds them."""
+    raw = os.environ.get("VANBAN_MAX_CHARS", "").strip()
+    try:
+        return max(1, int(float(raw))) if raw else DEFAULT_MAX_CHARS
+    except ValueError:
+        return DEFAULT_MAX_CHARS
+
+
+def check_chars(path: str | Path, n: int, limit: int | None = None) -> None:
+    limit = max_chars() if limit is None else limit
+    if n > limit:
+        raise ReadError(path, f"the text is {n:,} characters long, over the limit of {limit:,} "
+                              "(set VANBAN_MAX_CHARS to raise it)")
+
+
 def fmt_size(n: int) -> str:
     if n >= MB // 10:
         return f"{n / MB:.1f} MB"
@@ -118,9 +138,8 @@ def is_binary(head: bytes) -> str | None:
     from vanban.pipeline.readers.txt import utf16_without_bom
     if utf16_without_bom(sample):
         return None
-    nul = sample.count(0)
-    if nul:
-        return "binary content"
+    # A few NUL or control bytes in text (a stray byte from a bad copy) do not make
+    # it binary: the text reader drops them. Binary formats have many.
     ctrl = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     if ctrl > max(2, len(sample) // 100):
         return "binary content"
@@ -183,6 +202,12 @@ def sniff(path: Path, head: bytes) -> Sniffed:
     if looks_html(head):
         return Sniffed("html", "HTML")
     return Sniffed("txt", "plain text")
+
+
+def ole2_encrypted(data: bytes) -> bool:
+    """An OLE2 file that wraps an encrypted Office Open XML document (what Word
+    writes for a password-protected .docx): it has an EncryptedPackage stream."""
+    return "EncryptedPackage".encode("utf-16-le") in data
 
 
 def ole2_is_word(data: bytes) -> bool:
