@@ -30,7 +30,8 @@ How a page is read:
 
 Environment: VANBAN_OCR=0 disables OCR; VANBAN_OCR_TIMEOUT (s, default 300)
 bounds OCR per document; VANBAN_MAX_PAGES (default 500); VANBAN_MAX_PAGE_PIXELS
-(default 40 million) caps the rendered size of one page.
+(default 40 million) caps the rendered size of one page; VANBAN_MAX_STREAM_MB
+(default 32) how far one compressed stream may unpack (pdfscan).
 """
 from __future__ import annotations
 
@@ -49,13 +50,15 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from vanban.pipeline.readers import ocr
+from vanban.pipeline.readers import ocr, pdfscan
 from vanban.pipeline.readers.base import PageSpan, RawDocument, ReadError
+from vanban.pipeline.readers.sniff import check_chars
 
 # PDFium is not thread-safe: every call into it, from any thread of the process, goes
 # through this lock (tesseract runs outside it).
 _PDFIUM_LOCK = threading.RLock()
 
+MB = 1 << 20
 MAX_CHARS_PER_PAGE = 200_000
 MAX_IMAGE_PIXELS = 250_000_000      # an embedded image bigger than this is not decoded
 OCR_DPI = ocr.DPI
@@ -1084,6 +1087,22 @@ def _check_file(p: Path) -> None:
         raise ReadError(p, "not a PDF (no %PDF- header)")
     if b"%%EOF" not in tail:
         raise ReadError(p, "truncated PDF (no %%EOF end marker: the file is incomplete)")
+    _check_streams(p)
+
+
+def _check_streams(p: Path) -> None:
+    """Refuse a PDF with a stream that unpacks beyond the limit, before PDFium
+    builds anything from it (see pdfscan)."""
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise ReadError(p, f"cannot read file ({e.strerror or e})") from None
+    big = pdfscan.oversized_streams(data)
+    if big:
+        o = big[0]
+        what = "an image stream" if o.image else "a compressed stream"
+        raise ReadError(p, f"{what} (at byte {o.offset}, {o.filters}) unpacks to more than {o.limit / MB:g} MB, "
+                           "over the limit (set VANBAN_MAX_STREAM_MB to raise it)")
 
 
 def _open(p: Path):
@@ -1163,6 +1182,7 @@ def read_pdf(path: str | Path) -> RawDocument:
     warnings: list[str] = []
     with _PDFIUM_LOCK:
         pages = _read_layers(p, cfg, warnings)
+    check_chars(p, sum(len(pg.text) for pg in pages))
 
     need = [pg for pg in pages if pg.ocr]
     if need:

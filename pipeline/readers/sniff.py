@@ -58,11 +58,11 @@ def max_chars() -> int:
         return DEFAULT_MAX_CHARS
 
 
-def check_chars(path: str | Path, n: int, limit: int | None = None) -> None:
+def check_chars(path: str | Path, n: int, limit: int | None = None, at_least: bool = False) -> None:
     limit = max_chars() if limit is None else limit
     if n > limit:
-        raise ReadError(path, f"the text is {n:,} characters long, over the limit of {limit:,} "
-                              "(set VANBAN_MAX_CHARS to raise it)")
+        raise ReadError(path, f"the text is {'at least ' if at_least else ''}{n:,} characters long, over the "
+                              f"limit of {limit:,} (set VANBAN_MAX_CHARS to raise it)")
 
 
 def fmt_size(n: int) -> str:

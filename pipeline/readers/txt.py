@@ -11,6 +11,7 @@ import codecs
 from pathlib import Path
 
 from vanban.pipeline.readers.base import read_bytes, RawDocument, ReadError
+from vanban.pipeline.readers.sniff import check_chars, max_chars
 from vanban.pipeline.readers.legacy import (fix_legacy_text, tcvn3_bytes_to_unicode,
                                      vni_bytes_to_unicode, viet_score)
 
@@ -129,6 +130,8 @@ def read_txt(path: str | Path, data: bytes | None = None) -> RawDocument:
         data = read_bytes(p)
     if not data:
         raise ReadError(p, "empty file")
+    if len(data) > 4 * max_chars():       # no encoding takes more than 4 bytes a character
+        check_chars(p, len(data) // 4, at_least=True)
     text, warnings = decode_bytes(data, str(p))
     if "\x00" in text:
         text = text.replace("\x00", "")
