@@ -18,6 +18,7 @@ import errno
 import json
 import multiprocessing as mp
 import os
+import re
 import signal
 import stat
 import sys
@@ -58,17 +59,23 @@ class ExecutorError(Exception):
 # reaches under its own name). Only hidden entries (a leading dot) and Office
 # owner files (~$x.docx) are passed over in silence.
 
-def shown(path: str) -> str:
-    """A path as text that can be printed and stored: bytes of a file name that
-    are not UTF-8 are written as \\xNN escapes."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown(text: str) -> str:
+    """A path (or a message naming one) as text that can be printed and stored
+    on one line: bytes of a file name that are not UTF-8, and control characters
+    (a newline in a name), are written as \\xNN escapes."""
     try:
-        path.encode("utf-8")
-        return path
+        text.encode("utf-8")
     except UnicodeEncodeError:
         try:
-            return os.fsencode(path).decode("utf-8", "backslashreplace")
+            text = os.fsencode(text).decode("utf-8", "backslashreplace")
         except UnicodeEncodeError:
-            return path.encode("utf-8", "backslashreplace").decode("ascii")
+            text = text.encode("utf-8", "backslashreplace").decode("ascii")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text
 
 
 def is_document_name(name: str) -> bool:

@@ -19,7 +19,7 @@ from vanban.pipeline.readers.txt import read_txt
 
 _EXTENSION = re.compile(r"\.(?=[a-z0-9]*[a-z])[a-z0-9]{1,5}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NAMES = {"txt": "plain text", "pdf": "PDF", "html": "HTML", "docx": "a Word .docx", "doc": "a legacy Word .doc"}
+_NAMES = {"mht": "a MIME web archive", "txt": "plain text", "pdf": "PDF", "html": "HTML", "docx": "a Word .docx", "doc": "a legacy Word .doc"}
 
 
 def _stat(p: Path) -> os.stat_result:
@@ -62,6 +62,9 @@ def _dispatch(p: Path, kind: str, warnings: list[str]) -> RawDocument:
     elif kind == "html":
         from vanban.pipeline.readers.html import read_html
         doc = read_html(p)
+    elif kind == "mht":
+        from vanban.pipeline.readers.html import read_mht
+        doc = read_mht(p)
     elif kind == "docx":
         from vanban.pipeline.readers.docx import read_docx
         doc = read_docx(p)

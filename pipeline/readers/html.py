@@ -802,3 +802,28 @@ def read_html(path: str | Path, data: bytes | None = None) -> RawDocument:
         text = fixed
         meta = {k: fix_legacy_text(v)[0] for k, v in meta.items()}
     return RawDocument(path=str(p), format="html", text=text, warnings=warnings, meta=meta)
+
+
+def read_mht(path: str | Path, data: bytes | None = None) -> RawDocument:
+    """A saved web page in one file (.mht, MIME HTML): the page is its first
+    text/html part, decoded (quoted-printable, base64) and read as HTML."""
+    import email
+    import email.policy
+
+    p = Path(path)
+    if data is None:
+        data = read_bytes(p)
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    part = next((m for m in msg.walk() if m.get_content_type() == "text/html"), None)
+    if part is None:
+        raise ReadError(p, "a MIME web archive (.mht) without an HTML page in it")
+    body = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset()
+    if charset:
+        try:
+            body = b"\xef\xbb\xbf" + body.decode(charset).encode("utf-8")   # a BOM: decode_html trusts it
+        except (LookupError, UnicodeDecodeError):
+            pass
+    doc = read_html(p, data=body)
+    doc.warnings.insert(0, "a MIME web archive (.mht): its HTML page read")
+    return doc

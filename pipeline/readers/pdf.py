@@ -1105,12 +1105,21 @@ def _check_streams(p: Path) -> None:
                            "over the limit (set VANBAN_MAX_STREAM_MB to raise it)")
 
 
+def _has_encrypt(p: Path) -> bool:
+    """Whether the file names an /Encrypt dictionary (PDFium reports some
+    damaged files as needing a password)."""
+    try:
+        return b"/Encrypt" in p.read_bytes()
+    except OSError:
+        return True
+
+
 def _open(p: Path):
     try:
         return pdfium.PdfDocument(str(p))
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
-        if code == pdfium_c.FPDF_ERR_PASSWORD:
+        if code == pdfium_c.FPDF_ERR_PASSWORD and _has_encrypt(p):
             raise ReadError(p, "encrypted PDF (password required)") from None
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise ReadError(p, "encrypted PDF (unsupported security handler)") from None

@@ -17,7 +17,7 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024          # 100 MB
 MB = 1024 * 1024
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".html": "html", ".htm": "html",
-            ".xhtml": "html", ".mht": "html", ".docx": "docx", ".doc": "doc"}
+            ".xhtml": "html", ".mht": "mht", ".docx": "docx", ".doc": "doc"}
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -99,6 +99,10 @@ class Sniffed:
 
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta[\s>]|title[\s>])",
                          re.I | re.S)
+# A MIME message (a saved .mht page): header lines, one of them MIME-Version, then
+# a multipart body.
+_MIME_START = re.compile(rb"\A(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*){0,40}?MIME-Version:", re.I)
+_MULTIPART = re.compile(rb"Content-Type:\s*multipart/", re.I)
 _HTML_TAGS = re.compile(rb"<(?:html|head|body|div|p|table|meta|title|br|span|a\s|h1|script)[\s>/]", re.I)
 
 
@@ -194,6 +198,8 @@ def sniff(path: Path, head: bytes) -> Sniffed:
         return Sniffed("doc", "legacy Word/OLE2 file")
     if head.lstrip()[:5] == b"{\\rtf":
         raise ReadError(path, "an RTF document, not a supported format; save it as .docx")
+    if _MIME_START.match(head) and _MULTIPART.search(head[:8192]):
+        return Sniffed("mht", "MIME web archive")
     what = is_binary(head)
     if what:
         if what == "binary content":
