@@ -966,7 +966,7 @@ class QueryResult:
         if isinstance(e, duckdb.OutOfMemoryException):
             return StoreError(f"query needs more memory than the limit ({_first_line(e)}; VANBAN_SQL_MEMORY "
                               "to change it)")
-        if isinstance(e, _DAMAGE):
+        if isinstance(e, _DAMAGE) or "corrupt" in _first_line(e).lower():
             return store_error(self.con.path, e)
         return StoreError(f"query failed: {_first_line(e)}")
 

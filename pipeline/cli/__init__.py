@@ -166,42 +166,46 @@ _register_optional()
 
 
 # Read commands whose module does not declare --wait get it here, so that every
-# command reading a store can wait for an ingest to let it in.
+# command reading a store can wait for an ingest to let it in: the command's
+# function is wrapped in one that takes `wait` and sets it (pipeline.cli.store.set_wait).
 _READ_COMMANDS = ("compare", "graph")
 
 
-def _with_wait(cmd) -> None:
-    import click
+def _with_wait(fn):
+    import inspect
 
     from vanban.pipeline.cli.store import WAIT_HELP, set_wait
 
-    if isinstance(cmd, click.Group):
-        for sub in cmd.commands.values():
-            _with_wait(sub)
-        return
-    if any(p.name == "wait" for p in cmd.params) or cmd.callback is None:
-        return
-    cmd.params.append(click.Option(["--wait"], is_flag=True, default=False, help=WAIT_HELP))
-    inner = cmd.callback
+    sig = inspect.signature(fn)
+    if "wait" in sig.parameters:
+        return fn
 
-    @functools.wraps(inner)
-    def callback(*args, wait: bool = False, **kw):
+    @functools.wraps(fn)
+    def command(*args, wait: bool = False, **kw):
         set_wait(wait)
-        return inner(*args, **kw)
-    cmd.callback = callback
+        return fn(*args, **kw)
+    option = inspect.Parameter("wait", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
+                               default=typer.Option(False, "--wait", help=WAIT_HELP))
+    command.__signature__ = sig.replace(parameters=[*sig.parameters.values(), option])
+    command.__annotations__ = {**getattr(fn, "__annotations__", {}), "wait": bool}
+    return command
 
 
-def command():
-    """The click command `vanban` runs."""
-    cmd = typer.main.get_command(app)
-    for name in _READ_COMMANDS:
-        if name in getattr(cmd, "commands", {}):
-            _with_wait(cmd.commands[name])
-    return cmd
+def _add_wait_options(typer_app: typer.Typer, names=None) -> None:
+    for info in typer_app.registered_commands:
+        name = info.name or (info.callback.__name__.replace("_", "-") if info.callback else None)
+        if info.callback is not None and (names is None or name in names):
+            info.callback = _with_wait(info.callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None and (names is None or group.name in names):
+            _add_wait_options(group.typer_instance)
+
+
+_add_wait_options(app, _READ_COMMANDS)
 
 
 def main() -> None:
-    command()()
+    app()
 
 
 if __name__ == "__main__":

@@ -225,8 +225,11 @@ def _int(value: str | None, default: int, lo: int, hi: int) -> int:
     if value is None:
         return default
     value = value.strip()
-    if not value or len(value) > 12 or not value.lstrip("+-").isdigit():
+    digits = value.lstrip("+-")
+    if not digits.isdigit() or len(value) - len(digits) > 1:
         return default
+    if len(digits) > 18:                  # far out of range (and int() of 5,000 digits is refused)
+        return lo if value.startswith("-") else hi
     return min(hi, max(lo, int(value)))
 
 
