@@ -296,8 +296,9 @@ def test_a_nul_early_in_a_text_does_not_make_it_binary(tmp_path):
 def test_an_encrypted_docx_is_called_encrypted(tmp_path):
     f = tmp_path / "secret.docx"
     f.write_bytes(H._ole2(["EncryptionInfo", "EncryptedPackage"]))
-    with pytest.raises(ReadError, match="encrypted"):
+    with pytest.raises(ReadError) as e:
         read_document(f)
+    assert "encrypted (password-protected)" in e.value.problem
 
 
 def test_ingest_finds_every_type_extract_reads(tmp_path):
@@ -313,8 +314,9 @@ def test_ingest_finds_every_type_extract_reads(tmp_path):
 def test_an_unknown_extension_is_refused_not_read_as_text(tmp_path):
     f = tmp_path / "notes.odt"
     f.write_text(H.VN, encoding="utf-8")
-    with pytest.raises(ReadError, match=r"\.odt files are not a type vanban reads"):
+    with pytest.raises(ReadError) as e:
         read_document(f)
+    assert e.value.problem.startswith(".odt files are not a type vanban reads")
     g = tmp_path / "KH 12.2019"                     # a dot in a number is not an extension
     g.write_text(H.VN, encoding="utf-8")
     assert H.CITE in read_document(g).text
