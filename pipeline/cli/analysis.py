@@ -110,6 +110,15 @@ def register(app: typer.Typer) -> None:
         except StoreError as e:
             _fail(e)
 
+    def _emit_lookup(rows, fmt, cols, G, node: str, asked: str, looking_for: str) -> None:
+        """Rows, or (when there are none) a sentence saying why instead of a bare "(0 rows)"."""
+        from vanban.pipeline.analysis.graph import empty_note
+
+        if rows or fmt is not OutFormat.table:
+            _emit(rows, fmt, cols)
+        if not rows:
+            print(empty_note(G, node, asked, looking_for), file=sys.stderr if fmt is not OutFormat.table else sys.stdout)
+
     def _resolve(G, ref: str) -> str:
         from vanban.pipeline.analysis.graph import GraphError, resolve
 
@@ -135,7 +144,8 @@ def register(app: typer.Typer) -> None:
 
     @graph.command("cites")
     def graph_cites(
-        doc: str = typer.Argument(..., help="A stored file (path or name), a document number, or a node id."),
+        doc: str = typer.Argument(..., help="A stored file (path or name), a document number (300/KH-SCT), a label as "
+                                            "`graph top` prints it, or a node id."),
         fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
@@ -143,12 +153,14 @@ def register(app: typer.Typer) -> None:
         from vanban.pipeline.analysis.graph import cites
 
         G = _load(db)
-        _emit(cites(G, _resolve(G, doc)), fmt, ["node", "label", "relation", "mentions", "in_store", "char_start",
-                                                 "char_end", "page"])
+        node = _resolve(G, doc)
+        _emit_lookup(cites(G, node), fmt, ["node", "label", "relation", "mentions", "in_store", "char_start",
+                                           "char_end", "page"], G, node, doc, "cites")
 
     @graph.command("cited-by")
     def graph_cited_by(
-        doc: str = typer.Argument(..., help="A document number (13/2023/NĐ-CP), a node id, or a stored file."),
+        doc: str = typer.Argument(..., help="A document number (13/2023/NĐ-CP), a label as `graph top` prints it "
+                                            "(\"Luật Thi đua, khen thưởng\"), a stored file (path or name), or a node id."),
         fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
@@ -156,13 +168,15 @@ def register(app: typer.Typer) -> None:
         from vanban.pipeline.analysis.graph import cited_by
 
         G = _load(db)
-        _emit(cited_by(G, _resolve(G, doc)), fmt, ["node", "label", "province", "relation", "mentions", "document",
-                                                    "char_start", "char_end", "page"])
+        node = _resolve(G, doc)
+        _emit_lookup(cited_by(G, node), fmt, ["node", "label", "province", "relation", "mentions", "document",
+                                              "char_start", "char_end", "page"], G, node, doc, "cited-by")
 
     @graph.command("path")
     def graph_path(
-        a: str = typer.Argument(..., help="Where the chain starts (the citing end)."),
-        b: str = typer.Argument(..., help="Where it ends (the cited end)."),
+        a: str = typer.Argument(..., help="Where the chain starts (the citing end): a stored file, a number or a "
+                                          "label."),
+        b: str = typer.Argument(..., help="Where it ends (the cited end): a number, a label or a stored file."),
         undirected: bool = typer.Option(False, "--undirected", help="Follow citations either way."),
         fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
