@@ -405,8 +405,14 @@ def _matches(phrase: str) -> tuple[list[tuple[int, int, str, Indicator, float, s
     return out, phrase
 
 
-_PLAN = re.compile(r"(?<!\w)(dự toán|kế hoạch|hoàn thành|du toan|ke hoach|hoan thanh)(?!\w)")
-_GROWTH = re.compile(r"(?<!\w)(tăng|giảm|tang|giam)(?!\w)")
+def _words_rx(words: list[str]) -> re.Pattern:
+    forms = {f for w in words for f in (normalize(w), unaccented(normalize(w)))}
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?!\w)")
+
+
+# Normalized like the text they are looked for in (normalize moves accents: kế hoạch -> kế họach).
+_PLAN = _words_rx(["dự toán", "kế hoạch", "hoàn thành"])
+_GROWTH = _words_rx(["tăng", "giảm"])
 
 
 def _candidates(phrase: str, dim: str | None, value_first: bool, scale: float = 1.0, tag: str | None = None):
