@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from vanban.extractors.data import load
 
+_W = r"[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+"
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 
 
@@ -97,13 +98,12 @@ def _rx() -> dict[str, re.Pattern]:
         "qty": re.compile(
             rf"(?P<num>{NUMBER})(?:\s*(?:-|–|đến|tới)\s*(?P<num2>{NUMBER}))?\s*"
             rf"(?:(?P<unit>{units})(?!\w)(?P<per>(?:{per})*)"
-            rf"|/\s*(?P<den>{NUMBER})\s*(?P<base>{bases})(?!\w))"
+            rf"|(?P<head>{_W}(?:\s{_W})?)?\s*/\s*(?P<den>{NUMBER}|vạn)\s*(?P<base>{bases})(?!\w))"
             rf"(?P<up>\s*trở\s+(?:lên|xuống))?", re.I),
         "start": re.compile(rf"(?<![\w.,/\-+])(?:{NUMBER})(?![\w])"),
     }
 
 
-_W = r"[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+"
 _ALTERNATIVES = re.compile(rf"(?:\s*/\s*{_W}(?:\s{_W})?){{1,3}}(?!\w)")
 # Words after which a number is not an amount: document numbers, articles, years, dates.
 _NOT_AMOUNT_BEFORE = re.compile(r"(?i:(?:số|điều|khoản|điểm|mục|năm|ngày|tháng|quý|lần\s+thứ|thứ|khóa|khoá|"
@@ -144,7 +144,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
 def _quantity(text: str, q: re.Match, before: str) -> Quantity | None:
     value = parse_number(q.group("num"))
     if q.group("base"):
-        unit = "/" + re.sub(r"\s+", "", q.group("den")) + " " + " ".join(q.group("base").split())
+        # "dưới 20/100.000 dân", "109 trẻ trai/100 trẻ gái", "35 giường bệnh/vạn dân"
+        head = " ".join((q.group("head") or "").split())
+        unit = head + "/" + re.sub(r"\s+", "", q.group("den")) + " " + " ".join(q.group("base").split())
         dim = "rate"
     else:
         form = " ".join(q.group("unit").split())
@@ -194,5 +196,5 @@ def _finish(text: str, q: re.Match, before: str, value: float, unit: str, dim: s
 def _mark_baselines(text: str, qs: list[Quantity]) -> None:
     """`từ 80% năm 2024 lên 90%`, `giảm từ 5% xuống còn 3%`: the first is where the change starts."""
     for a, b in zip(qs, qs[1:]):
-        if a.cmp_word == "từ" and a.upper is None and _TO_LEVEL_AFTER.match(text, a.end, b.num_start + 1):
+        if a.cmp_word == "từ" and a.upper is None and _TO_LEVEL_AFTER.match(text[a.end:b.num_start + 1]):
             a.baseline_of = True

@@ -56,7 +56,8 @@ _STRONG_GOAL = re.compile(r"(?i:phấn\s+đấu|phần\s+đấu|mục\s+tiêu|ch
                           r"(?:phải|cần|dự\s+kiến)\s+(?:đạt|hoàn\s+thành)|phải\s+có)")
 # "so với (ước) thực hiện năm 2023": a baseline, not a report of the past
 _BASELINE = re.compile(r"(?i:so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|ước|thực\s+hiện|kết\s+quả)?"
-                       r"\s*(?:năm\s+)?(?:19|20)\d\d|so\s+với\s+(?:năm|cuối\s+năm|đầu\s+năm)\s+(?:19|20)\d\d)")
+                       r"\s*(?:năm\s+)?(?:19|20)\d\d|so\s+với\s+(?:năm|cuối\s+năm|đầu\s+năm)\s+(?:19|20)\d\d|"
+                       r"từ\s+[\d.,]+\s*\S{0,12}\s*\(?(?:vào\s+|của\s+)?(?:cuối\s+)?năm\s+(?:19|20)\d\d\)?(?=\s+(?:lên|xuống)))")
 _YEAR_IN = re.compile(r"(?i:(?:đến|tới|trước|vào|trong|đến\s+hết|hết|cuối)\s+(?:năm\s+)?(?P<y>(?:19|20)\d\d)|"
                       r"năm\s+(?P<y2>(?:19|20)\d\d))")
 _GROWTH_AFTER = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*,?\s*(?:tốc\s+độ\s+|với\s+mức\s+|và\s+)?(?P<dir>tăng|giảm)")
@@ -295,7 +296,9 @@ class _Ctx:
                 prev_end = qb
                 continue
             status = self._status(q, clause, lead, qa, qb)
-            if status is None or q.baseline_of or q.frequency:
+            if q.baseline_of:        # "từ 92% năm 2025 lên 95%": the next figure keeps the indicator before it
+                continue
+            if status is None or q.frequency:
                 prev_end = qb
                 continue
             where = self.zones.at(q.num_start)
@@ -320,6 +323,8 @@ class _Ctx:
         for rx, dims in _not_goal_rules():
             if (dims is None or q.dimension in dims) and rx.search(near):
                 return None
+        if _cue("rule_after").search(clause[qb:qb + 80]) or _cue("rule_before").search(before):
+            return None
         # a goal quoted as the yardstick of a result: "(chỉ tiêu đề ra là tối thiểu 98%)", "bằng 105% kế hoạch"
         ys = _cue("yardsticks")
         if ys.search(before[-60:]):
@@ -412,7 +417,9 @@ class _Ctx:
                 end = nxt.end - ca
         if q.unit == "%" and (q.growth or re.search(r"(?i:tăng\s+trưởng|tốc\s+độ\s+tăng)\s*(?:\w+\s+){0,6}$", clause[:qa])):
             growth = value * (q.growth or 1)
-            b = _BASE_AFTER.match(clause, qb)
+            # "giảm 30% số vụ tai nạn so với năm 2025": the baseline may follow the indicator
+            stop = (nxt.start - ca) if nxt is not None else len(clause)
+            b = _BASE_AFTER.search(clause, qb, stop)
             if b:
                 baseline = collapse(b.group("base"))
         lead_word = re.match(r"(?i)(?:tốc\s+độ\s+)?(tăng|giảm)\b", indicator)
@@ -459,11 +466,15 @@ class _Ctx:
                 indicator = after_ind
                 ind_a, ind_b = qb, qb + len(after)
         indicator = re.sub(r"^(?:là|đạt|có)\s+", "", indicator)
+        # "Đạt 35 giường bệnh/vạn dân": a rate that names what it counts is its own indicator
+        if len(indicator) < 3 and "/" in qs[i].unit and not qs[i].unit.startswith("/"):
+            indicator, ind_a, ind_b = qs[i].unit, qa, qb
         return indicator, ind_a, ind_b
 
     @staticmethod
     def _clean(s: str) -> str:
         s = re.sub(r"^[\s,;:.\-–]+", "", s)
+        s = re.sub(r"(?i)\s+từ\s+\d[^;:]*?\s(?:lên|xuống)(?:\s+còn)?(?:\s+mức)?\s*$", "", s)
         s = _LEAD_CUES.sub("", s)
         s = _TAIL_CUES.sub("", s)
         s = re.sub(r"\s+(?:tăng|giảm)(?:\s+(?:bình\s+quân|thêm))?\s*$", "", s)
