@@ -75,10 +75,14 @@ def table_targets(doc, ctx: "_Ctx"):
             for k in out_cols:
                 if k < len(cells):
                     c = cells[k]
-                    for f in ctx.line(c.start, c.end, find_quantities(text, c.start, c.end)):
-                        if f.target.unit == "%" or f.target.status == "target":
-                            f.in_goal_zone = False
-                            yield f
+                    ctx.goal_cell = True
+                    try:
+                        found = ctx.line(c.start, c.end, find_quantities(text, c.start, c.end))
+                    finally:
+                        ctx.goal_cell = False
+                    for f in found:
+                        f.in_goal_zone = False
+                        yield f
 
 
 def _row_values(doc, ctx, cells, ind_col, unit_col, value_cols, Found):

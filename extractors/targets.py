@@ -220,6 +220,7 @@ class _Ctx:
         self.plan_doc = meta.doc_type in ("plan", "program") or bool(meta.title and _PLAN_TITLE.match(meta.title))
         self.text = doc.text
         self.prev_goal = False            # the sentence before set goals ("Phấn đấu … Tổng mức … đạt …")
+        self.goal_cell = False            # reading a table cell whose column holds expected outputs
 
     def after_line(self, line: str) -> None:
         if not line.strip():
@@ -338,7 +339,7 @@ class _Ctx:
         strong_report = self._reports(clause, strong=True)
         weak_report = self._reports(clause, strong=False)
         # a report's lists of chỉ tiêu hold results; its goals say so in their own words
-        where_goal = (where.kind == "goal" or where.lead_in) and not self.report_doc
+        where_goal = (where.kind == "goal" or where.lead_in or self.goal_cell) and not self.report_doc
         year, printed = self.year_of(clause, qa, where, qb)
         past = year is not None and self.ref_year is not None and year < self.ref_year
         if printed and past:
