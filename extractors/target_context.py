@@ -20,7 +20,6 @@ from functools import lru_cache
 from vanban.extractors.data import load
 from vanban.schemas.document import Doc
 
-SECTION_KINDS = ("result", "goal", "budget", "criteria", "task", "purpose")
 MAX_LIST_LINES = 80      # a list announced by a lead-in line is read this far at most
 MAX_TITLE = 110          # a longer "heading" is a numbered paragraph: it is not classified
 

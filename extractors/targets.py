@@ -194,7 +194,6 @@ class TargetExtractor:
                 continue
             qs = find_quantities(text, a, b)
             if not qs:
-                ctx.after_line(text[a:b])
                 continue
             found.extend(ctx.line(a, b, qs))
         doc.results["targets"] = _merge(found)
@@ -222,10 +221,6 @@ class _Ctx:
         self.prev_goal = False            # the sentence before set goals ("Phấn đấu … Tổng mức … đạt …")
         self.goal_cell = False            # reading a table cell whose column holds expected outputs
 
-    def after_line(self, line: str) -> None:
-        if not line.strip():
-            self.prev_goal = False
-
     # -- status ---------------------------------------------------------------------
 
     def year_of(self, clause: str, upto: int, where: Where, past: int | None = None) -> tuple[int | None, bool]:
@@ -246,6 +241,9 @@ class _Ctx:
     def line(self, a: int, b: int, qs: list[Quantity]) -> list[Found]:
         text = self.text
         out: list[Found] = []
+        # "Phấn đấu … đạt 42.500 tỷ đồng. Tổng mức bán lẻ … đạt …": a goal sentence
+        # governs the sentences after it in its own paragraph only
+        self.prev_goal = False
         where_line = self.zones.at(a)
         if where_line.skip or _CAPTION.match(text[a:b]):
             return out
