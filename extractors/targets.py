@@ -482,9 +482,11 @@ class _Ctx:
 
 def _merge(found: list[Found]) -> list[Target]:
     """One entry per goal. A restatement has the same value, unit, year and
-    status and a like indicator: within the goal sections, nearly the same words;
+    status and a like indicator: two items of one goal list are two goals unless
+    worded the same; goal sections restating each other share half their words;
     a goal met again outside them (tasks, roadmap, appendix) needs half the
-    shorter indicator's words."""
+    shorter indicator's words, as does a specific figure met twice in running text
+    (a round 100% there needs three quarters of like words)."""
     out: list[Found] = []
     for f in found:
         t = f.target
@@ -497,9 +499,16 @@ def _merge(found: list[Found]) -> list[Target]:
                 dup = similar(u.indicator, t.indicator) >= 0.95      # two items of one list are two goals
             elif f.in_goal_zone and o.in_goal_zone:
                 dup = similar(u.indicator, t.indicator) >= 0.5
-            else:
+            elif f.in_goal_zone or o.in_goal_zone:
+                dup = overlap(u.indicator, t.indicator) >= 0.5
+            elif t.value == 100 and t.unit == "%":
+                # "100%" recurs across many goals of running text: the same words again
+                dup = similar(u.indicator, t.indicator) >= 0.75
+            else:                       # a specific figure met again with like words
                 dup = overlap(u.indicator, t.indicator) >= 0.5
             if dup:
+                if f.in_goal_zone and not o.in_goal_zone:     # the entry now stands for a listed goal
+                    o.in_goal_zone, o.section = True, f.section
                 break
         if not dup:
             out.append(f)
