@@ -342,8 +342,8 @@ def test_extract_formats_and_order(tmp_path):
     assert text(alias.stdout) == text(jsonl.stdout)
     assert json.loads(text(arr.stdout)) == lines
     out = text(table.stdout)
-    rules = [ln.strip("─ ") for ln in out.splitlines() if ln.startswith("─")]
-    assert rules == args
+    heads = [ln[3:].split(" (")[0] for ln in out.splitlines() if ln.startswith("== ")]
+    assert heads == args
     assert "\x1b[" not in text(table.stderr)
     bar = run("--json", "--progress", *names)
     assert "extract" in text(bar.stderr) and f"{len(names)}/{len(names)}" in text(bar.stderr)

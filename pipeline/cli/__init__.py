@@ -92,12 +92,8 @@ def extract(
     files = found.files
     out = sys.stdout
     if fmt is ExtractFormat.table:
-        from rich.console import Console
-
         from vanban.pipeline.summary import render_summary
         from vanban.schemas.models import Extraction
-
-        console = Console(file=out)
 
     first = True
 
@@ -110,7 +106,7 @@ def extract(
             _err(msg if msg.startswith(name + ":") else f"{name}: {msg}")
             return
         if fmt is ExtractFormat.table:
-            render_summary(Extraction.model_validate_json(rec["extraction"]), console)
+            render_summary(Extraction.model_validate_json(rec["extraction"]), out)
         elif fmt is ExtractFormat.json:
             out.write(("[\n" if first else ",\n") + rec["extraction"])
         else:
