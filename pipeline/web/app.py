@@ -35,6 +35,7 @@ from vanban.pipeline.web.uploads import ACCEPTED, Staging, TooLarge, add_to_stor
 from vanban.pipeline.web.worker import WorkerBusy, WorkerError, WorkerPool
 
 MB = 1024 * 1024
+TEXT_SHOWN = 400_000          # characters of an upload's text drawn on its page
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
@@ -302,9 +303,11 @@ def create_app(settings: Settings, *, staging_root: str | Path | None = None) ->
                 if (m["start"], m["end"]) != (it["start"], it["end"]):
                     spans.append((it["id"], it["kind"], m["start"], m["end"]))
         anchors = {o["start"] for o in res.get("outline") or []}
-        ps = pieces(res["text"], spans, anchors)
+        # A page stays a page: a very long text is shown up to a bound (the JSON has all of it).
+        shown = res["text"][:TEXT_SHOWN]
+        ps = pieces(shown, spans, anchors)
         by_id = {it["id"]: it for it in res["items"]}
-        return page(request, "upload_result.html", res, pieces=ps, by_id=by_id,
+        return page(request, "upload_result.html", res, pieces=ps, by_id=by_id, cut=len(res["text"]) - len(shown),
                     added=request.query_params.get("added"))
 
     async def api_upload_get(request: Request):

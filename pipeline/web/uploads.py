@@ -271,7 +271,9 @@ def add_to_store(st: Staged, uploads_dir: Path, db: str, timeout: float) -> dict
     ctx = mp.get_context("spawn")
     with _add_lock:
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_ingest_main, args=(child, str(dest), str(db), timeout), daemon=True,
+        # Not a daemon: ingest starts its own worker process. It ends by itself
+        # (one file, under ingest's own time limit), or is killed below.
+        proc = ctx.Process(target=_ingest_main, args=(child, str(dest), str(db), timeout), daemon=False,
                            name="vanban-web-ingest")
         proc.start()
         child.close()
