@@ -417,10 +417,12 @@ def create_app(settings: Settings, *, staging_root: str | Path | None = None) ->
         out: dict[str, Any] = {"indicator": code, "year": year, "merged": merged, "status": status,
                                "indicators": inds}
         if code:
-            if code not in {i["code"] for i in inds}:
+            try:
+                out.update(await call(comparison.comparison, db, code[:100], year=year, merged=merged,
+                                      status=status))
+            except comparison.UnknownIndicator:
                 raise ApiError(404, f"Không có chỉ tiêu mã '{code[:60]}'.")
-            out.update(await call(comparison.comparison, db, code, year=year, merged=merged, status=status))
-            out["name"] = next(i["name"] for i in inds if i["code"] == code)
+            out["name"] = next((i["name"] for i in inds if i["code"] == code), code)
         return out
 
     async def compare(request: Request):

@@ -13,10 +13,14 @@ from typing import Any
 
 from vanban.pipeline.analysis.compare import FIELDS, STATUSES, indicator_summary, target_rows
 from vanban.pipeline.analysis.indicators import UNMAPPED
-from vanban.pipeline.store import doc_id
+from vanban.pipeline.store import StoreError, doc_id
 from vanban.pipeline.web import labels
 
-__all__ = ["FIELDS", "STATUSES", "UNMAPPED", "indicators", "comparison", "to_csv"]
+__all__ = ["FIELDS", "STATUSES", "UNMAPPED", "UnknownIndicator", "indicators", "comparison", "to_csv"]
+
+
+class UnknownIndicator(LookupError):
+    """An indicator code the taxonomy does not know."""
 
 
 def indicators(db: str | Path, *, year: int | None, merged: bool, status: str) -> list[dict[str, Any]]:
@@ -32,7 +36,12 @@ def indicators(db: str | Path, *, year: int | None, merged: bool, status: str) -
 def comparison(db: str | Path, code: str, *, year: int | None, merged: bool, status: str) -> dict[str, Any]:
     """One row per province and target of indicator `code`, with the source
     document's id (for a link), and the years the store has for it."""
-    every_year = target_rows(db, code, year=None, merged=merged, status=status)
+    try:
+        every_year = target_rows(db, code, year=None, merged=merged, status=status)
+    except StoreError as e:
+        if str(e).startswith("unknown indicator"):
+            raise UnknownIndicator(code) from e
+        raise
     years = sorted({r["year"] for r in every_year if r["year"] is not None}, reverse=True)
     rows = every_year if year is None else [r for r in every_year if r["year"] == year]
     for r in rows:
