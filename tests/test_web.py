@@ -381,6 +381,19 @@ def check_document_file(site):
     assert http(site, "GET", f"/api/documents/{cid}/file").status == 200
     changed.write_text(NOTE_CHANGED + "Thêm một dòng sau khi nạp.\n", encoding="utf-8")
     assert http(site, "GET", f"/api/documents/{cid}/file").status == 410
+    assert http(site, "GET", f"/api/documents/{cid}/text").status == 410
+
+
+def check_document_text(site):
+    plan = stored_id(site, PLAN)
+    d = http(site, "GET", f"/api/documents/{plan}/text").json()
+    stored = http(site, "GET", f"/api/documents/{plan}").json()
+    assert d["document_id"] == plan and d["name"] == PLAN
+    assert all(d["text"][i["start"]:i["end"]] == i["text"] for i in d["items"])
+    # read again by the same extractor version: the same items as the store holds
+    got = sorted((i["start"], i["end"]) for i in d["items"] if i["kind"] == "citation")
+    assert got == sorted((c["start"], c["end"]) for c in stored["items"]["citations"])
+    assert http(site, "GET", "/api/documents/12345/text").status == 404
 
 
 def check_compare(site):
@@ -442,7 +455,8 @@ CHECKS = {
     "/api/status": check_status, "/api/upload": check_upload, "/api/upload/{token}": check_upload_get,
     "/api/upload/{token}/extraction.json": check_upload_extraction, "/api/upload/{token}/add": check_upload_add,
     "/api/documents": check_documents, "/api/documents/{id}": check_document,
-    "/api/documents/{id}/file": check_document_file, "/api/compare": check_compare,
+    "/api/documents/{id}/file": check_document_file, "/api/documents/{id}/text": check_document_text,
+    "/api/compare": check_compare,
     "/api/compare.csv": check_compare_csv, "/api/graph": check_graph, "/api/graph/node": check_graph_node,
     "/api/openapi.json": check_openapi,
 }
@@ -467,6 +481,19 @@ def test_pages_escape_document_text_and_send_a_strict_policy(site):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert r.headers["x-content-type-options"] == "nosniff"
     assert 'lang="vi"' in r.text
+
+
+def test_a_store_held_by_a_writer_is_busy_not_an_error(site):
+    import duckdb
+
+    con = duckdb.connect(str(site.db))            # what an ingest holds while it writes
+    try:
+        r = http(site, "GET", "/api/documents")
+        assert r.status == 503 and "bận" in r.json()["error"]["message"]
+        assert upload(site, PDF_IN_STORE, (SAMPLES / PDF_IN_STORE).read_bytes()).status == 201   # uploads go on
+    finally:
+        con.close()
+    assert http(site, "GET", "/api/documents").status == 200
 
 
 def test_a_request_for_another_host_name_is_refused(site):
@@ -591,6 +618,12 @@ def test_browser_document_links_both_ways(site, page):
     with page.expect_download() as dl:
         page.click("#original")
     assert Path(dl.value.path()).read_bytes() == (site.docs / PLAN).read_bytes()
+    page.click("#text-view")
+    page.wait_for_url(f"**/documents/{plan}/text")
+    api = http(site, "GET", f"/api/documents/{plan}/text").json()
+    assert page.locator("#items tbody tr").count() == len(api["items"]) > 0
+    assert page.locator("#add-button").count() == 0             # a stored document is not added again
+    shot(page, "07b_document_text", full=False)
 
 
 def test_browser_compare_toggle_merger_and_download_csv(site, page):
@@ -645,3 +678,44 @@ def test_browser_markup_in_a_document_stays_text(site, page):
     assert "<img src=x" in page.locator("#doctext").inner_text()
     page.goto(site.base + "/api")
     shot(page, "11_api")
+
+
+def test_an_upload_over_the_time_limit_is_stopped_and_the_server_goes_on(tmp_path):
+    """Its own server: no store yet, a 1-second limit and room for an 8 MB text
+    whose extraction takes many times longer (it is linear in the size)."""
+    text = (SAMPLES / PLAN).read_text(encoding="utf-8")
+    big = ((text + "\n") * (8_000_000 // len(text.encode("utf-8")))).encode("utf-8")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "vanban", "serve", "--db", str(tmp_path / "none.duckdb"),
+                                 "--port", str(port), "--max-upload-mb", "10", "--timeout", "1"],
+                                stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path)
+    site = Site(f"http://127.0.0.1:{port}", tmp_path / "none.duckdb", tmp_path, tmp_path, log, proc)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(site.base + "/upload", timeout=5).read()
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(log.read_text(errors="replace"))
+                time.sleep(0.3)
+        r = upload(site, "dai.txt", big)
+        assert r.status == 422, r.body[:300]
+        assert "quá thời gian xử lý" in r.json()["error"]["message"]
+        ok = upload(site, "ngan.txt", NOTE_CHANGED.encode("utf-8"))       # a fresh worker takes the next one
+        assert ok.status == 201 and ok.json()["extraction"]["document"]["number"] == "40/TB-UBND"
+        # no store yet: pages that read it say how to make one
+        r = http(site, "GET", "/api/documents")
+        assert r.status == 503 and "vanban ingest" in r.json()["error"]["message"]
+        assert http(site, "GET", "/").status == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in log.read_text(errors="replace")

@@ -140,3 +140,15 @@ def test_serve_without_the_web_extra_names_the_extra():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 1
     assert "pip install 'vanban[web]'" in r.stderr and "uvicorn" in r.stderr
+
+
+def test_staging_keeps_only_the_latest_uploads(tmp_path):
+    from vanban.pipeline.web.uploads import Staging
+
+    st = Staging(tmp_path / "staging", max_staged=2)
+    a, b, c = (st.new(n) for n in ("a.txt", "b.txt", "c.txt"))
+    assert st.get(a.token) is None and not a.folder.exists()        # the oldest is gone, files and all
+    assert st.get(b.token) is b and st.get(c.token) is c
+    assert st.get("../" + b.token) is None and st.get("") is None
+    st.close()
+    assert not (tmp_path / "staging").exists()

@@ -74,7 +74,8 @@ def register(app: typer.Typer) -> None:
 
         from vanban.pipeline.web.app import Settings, create_app
 
-        allowed = ["127.0.0.1", "localhost", "::1"] if _is_loopback(host) else ["*"]
+        # Answer only to local host names (a page elsewhere that resolves to 127.0.0.1 cannot read the store).
+        allowed = sorted({host.strip("[]"), "127.0.0.1", "localhost", "::1"}) if _is_loopback(host) else ["*"]
         settings = Settings(db=str(db), uploads_dir=str(uploads) if uploads else None, max_upload_mb=max_upload_mb,
                             timeout=timeout, memory_mb=memory_limit or None, workers=workers, allowed_hosts=allowed)
         if not _is_loopback(host):

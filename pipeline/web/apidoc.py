@@ -60,6 +60,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              params=(_ID,), errors=(404, 503)),
     Endpoint("GET", "/api/documents/{id}/file", "Tệp gốc của văn bản (chỉ khi tệp còn nguyên như lúc nạp).",
              page="/documents/{id}/file", params=(_ID,), returns="application/octet-stream", errors=(404, 410)),
+    Endpoint("GET", "/api/documents/{id}/text", "Văn bản đã chuẩn hoá của một văn bản trong kho, đọc lại từ tệp "
+                                                "gốc bằng phiên bản hiện tại: mọi mục với vị trí, dàn ý.",
+             page="/documents/{id}/text", params=(_ID,), errors=(404, 410, 422, 503)),
     Endpoint("GET", "/api/compare", "Không có `indicator`: mọi chỉ tiêu với số tỉnh, văn bản. Có `indicator`: "
                                     "mỗi tỉnh và chỉ tiêu một dòng (giá trị, đơn vị, so sánh, văn bản nguồn).",
              page="/compare", params=(Param("indicator", "query", "string", "mã chỉ tiêu (xem danh sách)"),

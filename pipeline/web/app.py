@@ -294,8 +294,9 @@ def create_app(settings: Settings, *, staging_root: str | Path | None = None) ->
         _, full = await data_upload(res["token"])
         return ApiJSON(full, status_code=201)
 
-    async def upload_view(request: Request):
-        st, res = await data_upload(request.path_params["token"])
+    def text_view(request: Request, res: dict, **extra: Any) -> HTMLResponse:
+        """The text with every item highlighted, the outline and the items (an
+        upload, or a stored document read again from its original file)."""
         spans = []
         for it in res["items"]:
             spans.append((it["id"], it["kind"], it["start"], it["end"]))
@@ -308,7 +309,11 @@ def create_app(settings: Settings, *, staging_root: str | Path | None = None) ->
         ps = pieces(shown, spans, anchors)
         by_id = {it["id"]: it for it in res["items"]}
         return page(request, "upload_result.html", res, pieces=ps, by_id=by_id, cut=len(res["text"]) - len(shown),
-                    added=request.query_params.get("added"))
+                    **extra)
+
+    async def upload_view(request: Request):
+        st, res = await data_upload(request.path_params["token"])
+        return text_view(request, res)
 
     async def api_upload_get(request: Request):
         _, res = await data_upload(request.path_params["token"])
@@ -391,6 +396,32 @@ def create_app(settings: Settings, *, staging_root: str | Path | None = None) ->
 
     async def api_document(request: Request):
         return ApiJSON(await data_document(request))
+
+    async def data_document_text(request: Request) -> dict:
+        did = doc_id_of(request)
+        got = await call(queries.document_file, db, did)
+        if got is None:
+            if await call(queries.get_document, db, did) is None:
+                raise ApiError(404, "Không có văn bản này trong kho.")
+            raise ApiError(410, "Tệp gốc không còn, hoặc đã thay đổi từ khi nạp vào kho.")
+        path, _, name = got
+        try:
+            res = await run_in_threadpool(pool().call, str(path), name)
+        except WorkerBusy as e:
+            raise ApiError(503, str(e), "Máy chủ đang bận")
+        except WorkerError as e:
+            raise ApiError(422, f"{name}: {e}")
+        if not res.get("ok"):
+            raise ApiError(422, res["message"])
+        res.update({"document_id": str(did), "name": name, "size": path.stat().st_size})
+        res["counts"] = {k: sum(1 for i in res["items"] if i["kind"] == k) for k in labels.ITEM_KINDS}
+        return res
+
+    async def document_text(request: Request):
+        return text_view(request, await data_document_text(request))
+
+    async def api_document_text(request: Request):
+        return ApiJSON(await data_document_text(request))
 
     async def document_file(request: Request):
         did = doc_id_of(request)
@@ -525,6 +556,7 @@ def create_app(settings: Settings, *, staging_root: str | Path | None = None) ->
         Route("/documents", documents), Route("/api/documents", api_documents),
         Route("/documents/{id}", document), Route("/api/documents/{id}", api_document),
         Route("/documents/{id}/file", document_file), Route("/api/documents/{id}/file", document_file),
+        Route("/documents/{id}/text", document_text), Route("/api/documents/{id}/text", api_document_text),
         Route("/compare", compare), Route("/api/compare", api_compare), Route("/api/compare.csv", api_compare_csv),
         Route("/graph", graph), Route("/api/graph", api_graph),
         Route("/graph/node", graph_node), Route("/api/graph/node", api_graph_node),

@@ -57,7 +57,8 @@ def _relations_vi(G: nx.DiGraph, n: str) -> str:
     for u in G.predecessors(n):
         rel = G.edges[u, n]["relation"]
         counts[rel] = counts.get(rel, 0) + 1
-    return ", ".join(f"{labels.RELATIONS.get(k, k)} {c}" for k, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+    ordered = sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    return ", ".join(f"{labels.RELATIONS.get(k, k)} {c}" for k, c in ordered)
 
 
 def top_cited(G: nx.DiGraph, limit: int = 30) -> dict[str, Any]:
