@@ -535,8 +535,9 @@ def shot(page, name: str, full: bool = True) -> None:
 def test_browser_upload_a_pdf_see_its_items_and_add_it(site, page):
     page.goto(site.base + "/upload")
     assert page.locator("html").get_attribute("lang") == "vi"
-    shot(page, "01_upload_form")
     page.set_input_files("#file", str(PDF_NEW))
+    assert page.locator("#chosen").inner_text() == PDF_NEW.name
+    shot(page, "01_upload_form")
     page.click("#upload-submit")
     page.wait_for_url("**/upload/*")
     token = page.url.rsplit("/", 1)[1]
@@ -565,6 +566,19 @@ def test_browser_upload_a_pdf_see_its_items_and_add_it(site, page):
     did = page.url.split("/documents/")[1].split("?")[0]
     assert sql1(site, f"SELECT sha256 FROM documents WHERE id = {did}")[0][0] == api["sha256"]
     shot(page, "03_document_added")
+
+
+def test_browser_drop_a_file_on_the_upload_zone(site, page):
+    page.goto(site.base + "/upload")
+    dt = page.evaluate_handle("""text => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], "thong-bao.txt", {type: "text/plain"}));
+        return dt; }""", NOTE_CHANGED)
+    with page.expect_navigation():
+        page.dispatch_event("#dropzone", "drop", {"dataTransfer": dt})
+    assert "/upload/" in page.url
+    assert page.locator("h1").inner_text() == "thong-bao.txt"
+    assert page.locator("#items tbody tr[data-kind=meta]").count() >= 1
 
 
 def test_browser_hostile_uploads_show_an_error_page(site, page, tmp_path):
