@@ -395,7 +395,7 @@ def _expected_schema(names: tuple[str, ...]) -> tuple[dict[str, dict[str, str]],
         mem.close()
 
 
-def _schema_of(con) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
+def _schema_of(con, macros: bool = True) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
     tables: dict[str, dict[str, str]] = {}
     for t, c, typ in con.execute(
             "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
@@ -404,17 +404,19 @@ def _schema_of(con) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
             "WHERE c.table_schema = 'main' AND c.table_catalog = current_database() "
             "AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position").fetchall():
         tables.setdefault(t, {})[c] = typ
-    macros = frozenset(r[0] for r in con.execute(
+    if not macros:
+        return tables, frozenset()
+    return tables, frozenset(r[0] for r in con.execute(
         "SELECT function_name FROM duckdb_functions() WHERE database_name = current_database() "
         "AND schema_name = 'main' AND function_type IN ('macro', 'table_macro')").fetchall())
-    return tables, macros
 
 
 def check_schema_of(con, read_only: bool = True) -> None:
-    """Raise StoreDamaged unless every table, column and macro the store's
-    applied migrations made is there, with its type."""
+    """Raise StoreDamaged unless every table and column the store's applied
+    migrations made is there, with its type, and (for writing, which uses them)
+    every macro."""
     path = getattr(con, "path", "?")
-    tables, macros = _schema_of(con)
+    tables, macros = _schema_of(con, macros=not read_only)
     if "migrations" not in tables:
         if set(tables) & set(TABLES):
             raise StoreDamaged(f"store {path} is damaged: table migrations is missing; "
@@ -439,7 +441,8 @@ def check_schema_of(con, read_only: bool = True) -> None:
                 problems.append(f"column {t}.{c} is missing")
             elif have[c] != typ:
                 problems.append(f"column {t}.{c} is {have[c]}, not {typ}")
-    problems += [f"macro {m} is missing" for m in sorted(want_macros - macros)]
+    if not read_only:
+        problems += [f"macro {m} is missing" for m in sorted(want_macros - macros)]
     if problems:
         more = f" and {len(problems) - 4} more" if len(problems) > 4 else ""
         raise StoreDamaged(f"store {path} is damaged: {'; '.join(problems[:4])}{more} "

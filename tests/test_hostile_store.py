@@ -179,6 +179,14 @@ def test_damaged_store_is_one_clear_error(store, tmp_path, damage):
     assert not (home / ".duckdb").exists()
 
 
+def test_ingest_refuses_a_store_missing_the_macro_it_writes_with(store):
+    _sql("DROP MACRO vanban_year")(store)
+    r = cli("ingest", FIX, "--db", store, "--force")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert f"store {store} is damaged: macro vanban_year is missing" in r.stderr
+    assert cli("status", "--db", store).returncode == 0          # reading does not need it
+
+
 def test_garbage_in_the_middle_of_a_store(store, tmp_path):
     data = bytearray(store.read_bytes())
     import random
