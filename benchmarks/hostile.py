@@ -154,7 +154,8 @@ def main() -> int:
     peaks = [r["peak_mb"] for r in results if r["peak_mb"] is not None]
     print(f"\n{len(results)} cases; {len(bad)} not as expected; "
           f"{sum('TRACEBACK' in r['outcome'] for r in results)} tracebacks; "
-          f"{sum('HANG' in r['outcome'] or 'timed out' in r['outcome'] for r in results)} hangs; "
+          f"{sum('HANG' in r['outcome'] for r in results)} hangs (killed by this script); "
+          f"{sum('timed out' in r['outcome'] for r in results)} stopped by the per-file time limit; "
           f"peak RSS {max(peaks) if peaks else '-'} MB (target <= {TARGET_MB} MB)")
     return 1 if bad else 0
 

@@ -114,12 +114,12 @@ def _walk(root: str, follow_symlinks: bool, found: Found) -> None:
         folder = stack.pop()
         try:
             with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name, reverse=True)
+                entries = sorted(it, key=lambda e: e.name)
         except OSError as e:
             found.problems.append((folder, f"cannot list the folder: {e.strerror or e}"))
             continue
         subfolders = []
-        for e in reversed(entries):
+        for e in entries:
             name, path = e.name, e.path
             if name.startswith((".", "~$")):
                 continue

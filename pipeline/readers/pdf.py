@@ -1119,8 +1119,10 @@ def _open(p: Path):
         return pdfium.PdfDocument(str(p))
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
-        if code == pdfium_c.FPDF_ERR_PASSWORD and _has_encrypt(p):
-            raise ReadError(p, "encrypted PDF (password required)") from None
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            if _has_encrypt(p):
+                raise ReadError(p, "encrypted PDF (password required)") from None
+            raise ReadError(p, "corrupt PDF (PDFium cannot load it)") from None
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise ReadError(p, "encrypted PDF (unsupported security handler)") from None
         if code == pdfium_c.FPDF_ERR_FORMAT:
