@@ -659,6 +659,9 @@ def _pdf_cases() -> list[Case]:
                                                                         b"<< /Type /Pages /Kids [] /Count 0 >>"])),
            "error", r"no pages|PDF"),
         _c("pdf: named .txt", _fixed("pdf.txt", lambda b: good), "ok", "05/CT-TTg", r"named \.txt"),
+        _c("pdf: 400,000 stream keywords, no endstream", _fixed("keywords.pdf", lambda b: b"%PDF-1.4\n"
+            + b"1 0 obj << /Filter /FlateDecode >> stream\nxx\n" * (400_000 if not b else 2_000_000) + b"%%EOF\n"),
+           "error", r"PDF", note="the stream scan stays linear"),
         _c("pdf: broken xref", _fixed("xref.pdf", lambda b: good.replace(b"xref\n0 ", b"xref\n9 ")), "either"),
     ]
 

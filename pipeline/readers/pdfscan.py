@@ -208,8 +208,12 @@ def oversized_streams(data: bytes, limit: int | None = None, first_only: bool = 
     """Streams of the PDF `data` that unpack beyond the limit (images: eight times it)."""
     limit = max_stream_bytes() if limit is None else limit
     found: list[Oversized] = []
+    done = 0                  # streams do not overlap: one found inside another's data is not one
+    next_end = -1             # the next "endstream" after the current position (found once, reused)
     for m in _STREAM.finditer(data):
         start = m.end()
+        if m.start() < done:
+            continue
         obj = data.rfind(b" obj", max(0, m.start() - 65536), m.start())
         d = data[obj if obj >= 0 else max(0, m.start() - 4096):m.start() + 2]
         filters = _filters(d)
@@ -220,9 +224,12 @@ def oversized_streams(data: bytes, limit: int | None = None, first_only: bool = 
         if ln and start + int(ln.group(1)) <= len(data):
             end = start + int(ln.group(1))
         if end < 0:
-            end = data.find(b"endstream", start)
-            if end < 0:
-                end = len(data)
+            if next_end < start:
+                next_end = data.find(b"endstream", start)
+                if next_end < 0:
+                    next_end = len(data)
+            end = next_end
+        done = end
         image = bool(_IMAGE.search(d))
         cap = limit * IMAGE_FACTOR if image else limit
         n = unpacked_size(data[start:end], filters, cap)
