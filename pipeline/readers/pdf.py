@@ -1097,6 +1097,10 @@ def _check_streams(p: Path) -> None:
         data = p.read_bytes()
     except OSError as e:
         raise ReadError(p, f"cannot read file ({e.strerror or e})") from None
+    streams, cost = pdfscan.repair_cost(data)
+    if cost > max(64 * MB, 8 * len(data)):
+        raise ReadError(p, f"damaged PDF: {streams} streams have no length, and finding where each ends would "
+                           f"mean reading {cost / MB:.0f} MB")
     big = pdfscan.oversized_streams(data)
     if big:
         o = big[0]
