@@ -1129,7 +1129,8 @@ def _open(p: Path):
             raise ReadError(p, "corrupt PDF (PDFium cannot load it)") from None
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise ReadError(p, "encrypted PDF (unsupported security handler)") from None
-        if code == pdfium_c.FPDF_ERR_FORMAT:
+        if code in (pdfium_c.FPDF_ERR_FORMAT, pdfium_c.FPDF_ERR_SUCCESS, pdfium_c.FPDF_ERR_UNKNOWN, None):
+            # PDFium sometimes fails without saying why ("Success"): the file cannot be loaded
             raise ReadError(p, "corrupt PDF (the file structure cannot be parsed)") from None
         if code == pdfium_c.FPDF_ERR_FILE:
             raise ReadError(p, "cannot open file") from None
