@@ -48,3 +48,44 @@ def title_case_org(s: str) -> str:
 def collapse(s: str) -> str:
     """A value written clean: line breaks and runs of spaces become one space."""
     return re.sub(r"\s+", " ", s).strip()
+
+
+# ---- personal names -------------------------------------------------------------
+
+UPPER = "A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
+LOWER = "a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ"
+_SYL = rf"[{UPPER}][{LOWER}]+"
+# A Vietnamese personal name: two to six capitalised syllables.
+NAME = rf"{_SYL}(?:[ \t]+{_SYL}){{1,5}}"
+# Ranks and degrees printed before a signer's name (dropped from the name).
+RANK = (r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|TS\.|ThS\.|PGS\.?\s*TS\.|GS\.?\s*TS\.|"
+        r"KS\.|Ths\.|BS\.|Ls\.|LS\.)\s*")
+NAME_LINE = re.compile(rf"(?:{RANK})?(?P<name>{NAME})")
+
+# Capitalised words that make a phrase a body or a place, not a person.
+_NOT_NAME_WORDS = {"Việt", "Nam", "Nhân", "Dân", "Ủy", "Ban", "Sở", "Bộ", "Cục", "Phòng", "Tỉnh", "Thành", "Phố",
+                   "Huyện", "Xã", "Hội", "Đồng", "Văn", "Trung", "Tâm", "Công", "Thương", "Chính", "Phủ", "Nội", "Vụ",
+                   "Như", "Lưu", "Nơi", "Kính", "Gửi", "Trên", "Đắk", "Đăk", "Nông"}
+_NOT_NAME_START = re.compile(r"^(?:Nơi\s+nhận|Như\s+trên|Lưu|Kính\s+gửi|Phụ\s+lục|Người\s+ký|Cơ\s+quan|Thời\s+gian|"
+                             r"Email|Điện\s+thoại|Tỉnh|Thành\s+phố|Huyện|Xã|Phường)\b", re.I)
+
+
+def looks_like_name(name: str) -> bool:
+    """Two to six syllables, at most one of them a word that names bodies or places."""
+    words = name.split()
+    if not 2 <= len(words) <= 6 or _NOT_NAME_START.match(name):
+        return False
+    return sum(w in _NOT_NAME_WORDS for w in words) < 2
+
+
+def name_in_line(line: str) -> tuple[int, int] | None:
+    """(start, end) of the personal name a whole line holds (a rank before it
+    allowed), or None."""
+    m = NAME_LINE.fullmatch(line.strip())
+    if not m:
+        return None
+    lead = len(line) - len(line.lstrip())
+    s, e = m.span("name")
+    if not looks_like_name(m.group("name")):
+        return None
+    return lead + s, lead + e

@@ -1,0 +1,541 @@
+"""The header of an official document (NĐ 30/2020/NĐ-CP, Phụ lục I, items 1-6).
+
+    ỦY BAN NHÂN DÂN            CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM   <- parent body | motto
+    TỈNH LÂM ĐỒNG                  Độc lập - Tự do - Hạnh phúc
+    SỞ NỘI VỤ                                                       <- issuing body
+    Số: 228/BC-SNV             Lâm Đồng, ngày 28 tháng 11 năm 2025  <- number | place-date
+                          BÁO CÁO                                   <- type
+            Tình hình thực hiện các chỉ số …                        <- subject (trích yếu)
+    (CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …)                               <- enacting body
+    (Kính gửi: …)                                                   <- addressee
+
+Readers give the two columns one after the other (left first, or right first),
+or flattened onto one line (`Số: 413/TCT-KK Hà Nội, ngày 30 tháng 01 năm
+2018`), or with the accents lost to OCR (`TONG CUC THUE CONG HOA XA HOI CHU
+NGHIA VIET NAM`). So the header is read as fragments: the motto, the number
+and the place-date are found by their own grammar anywhere on a line (on the
+accent-free form), and what is left over is the issuer's text. The header is
+found from its anchor (the motto or the number line), which may come after a
+web page's summary paragraph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from vanban.extractors.data import load
+from vanban.extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL
+from vanban.pipeline.structure.lines import Line, fold, is_caps, is_rule, strip_rule
+from vanban.pipeline.structure.rules import rules, style_of
+from vanban.schemas.structure import Part
+
+ANCHOR_CHARS = 8000         # the header's anchor lies this near the top
+ANCHOR_LINES = 90
+HEADER_LINES = 40           # the header's fields lie within this many lines of its anchor
+ISSUER_LINES_ABOVE = 6      # issuer lines looked for above the anchor
+SUBJECT_MAX_CHARS = 450     # a subject line is not a page
+SUBJECT_MAX_LINES = 6
+
+_SYMBOL_AT = re.compile(
+    rf"[.…_ \t]*(?P<sym>{SYMBOL}|\d{{1,5}}[a-z]?[ \t]*/[ \t]*(?:\d{{4}}/)?{SEGS}(?:/{SEGS})?|{BLANK_SYMBOL})(?![\w/])")
+_GARBLED_NUMBER = re.compile(rf"S[ốoóôé6][ \t]*[:.][ \t]*(?P<sym>[^\s/]{{0,6}}[ \t]*/[ \t]*(?:\d{{4}}/)?{SEGS})(?![\w/])")
+_ORG_START = re.compile(
+    r"^(?:UY BAN|UBND|HOI DONG|HDND|SO|BO|CUC|CHI CUC|TONG CUC|VAN PHONG|BAN|THU TUONG|VU|"
+    r"CHINH PHU|QUOC HOI|TINH UY|THANH UY|HUYEN UY|DANG UY|DANG BO|PHONG|TRUNG TAM|TRUONG|"
+    r"CONG AN|BO CHI HUY|DOAN|LIEN DOAN|MAT TRAN|BAO|DAI|VIEN|TOA AN|KHO BAC|CHI NHANH|"
+    r"CONG TY|TONG CONG TY|HOC VIEN|BENH VIEN)\b")
+_WORD = re.compile(r"\S+")
+
+
+def _dedup(s: str) -> str:
+    """`KEE HOACH` (OCR'd `KÉẺ HOẠCH`) -> `KE HOACH`: Vietnamese has no doubled letters."""
+    return re.sub(r"([A-Z])\1+", r"\1", re.sub(r"\s+", " ", s)).strip()
+
+
+@lru_cache(maxsize=1)
+def type_words() -> dict[str, dict]:
+    """Folded type word -> its doc_types.yaml entry."""
+    return {_dedup(fold(t["word"])): t for t in load("doc_types")["types"]}
+
+
+def type_heading(text: str) -> tuple[int, dict] | None:
+    """A line that opens with a document type word in capitals: (end of the type
+    word in the line, its entry). `KẾ HOẠCH`, `NGHỊ QUYẾT Ban hành …`,
+    `QUYÉT ĐỊNH và việc …` (OCR), `LUẬT DOANH NGHIỆP`. The enacting formula
+    (`QUYẾT ĐỊNH:`) is not a heading."""
+    st = text.rstrip()
+    if not st or st.endswith(":") or len(st) > 400:
+        return None
+    toks = list(_WORD.finditer(st))
+    words = type_words()
+    best = None
+    for k in range(1, min(4, len(toks)) + 1):
+        head = st[:toks[k - 1].end()]
+        if not is_caps(head):
+            break
+        key = _dedup(fold(head).strip(" .:"))
+        if key in words:
+            best = (toks[k - 1].end(), words[key])
+    if best is None:
+        return None
+    rest = st[best[0]:].strip()
+    if rest and not (rest[0].isalpha() or rest[0] in "(\"“"):
+        return None
+    return best
+
+
+@dataclass
+class Header:
+    parts: list[Part] = field(default_factory=list)
+    start_line: int = 0
+    end_line: int = 0               # first line after the header
+    layout: str = "official"        # official | law | party
+    doc_type: dict | None = None    # the doc_types.yaml entry of the type heading
+    fields: dict[str, Part] = field(default_factory=dict)
+
+
+def find_anchor(lines: list[Line]) -> int | None:
+    """The first line holding the motto or a number line, near the top."""
+    R = rules()
+    for i, ln in enumerate(lines[:ANCHOR_LINES]):
+        if ln.start > ANCHOR_CHARS:
+            break
+        ft = ln.ft
+        if (R.motto.search(ft) or R.party_motto.search(ft) or _number_in(ln.text, ft) is not None
+                or _GARBLED_NUMBER.match(ln.text)):
+            return i
+    return None
+
+
+def _number_in(text: str, ft: str) -> tuple[int, int, int] | None:
+    """(cue start, symbol start, symbol end) of a number line's `Số: …` in a line."""
+    for m in rules().number.finditer(ft):
+        if m.start() > 0 and (ft[m.start() - 1].isalpha() or ft[m.start() - 1].isdigit()):
+            continue
+        s = _SYMBOL_AT.match(text, m.end())
+        if s:
+            return m.start(), s.start("sym"), s.end("sym")
+    return None
+
+
+@dataclass
+class _Fixed:
+    kind: str           # motto | party | number | date
+    start: int          # text offsets (a place–date starts at its place)
+    end: int
+    sym: tuple[int, int] | None = None      # the number's symbol; the date's words
+
+
+def _region_end(lines: list[Line], anchor: int) -> int:
+    """The header's lines end by the first preamble line or numbered heading."""
+    R = rules()
+    for j in range(anchor + 1, min(len(lines), anchor + HEADER_LINES)):
+        t = lines[j].text
+        ft = fold(t)
+        if R.basis.match(ft) or R.enacting_formula.search(ft):
+            return j
+        m = R.label.match(t)
+        if m and style_of(m) in ("roman", "article", "chapter", "part"):
+            return j
+    return min(len(lines), anchor + HEADER_LINES)
+
+
+def _fixed_spans(text: str, lines: list[Line], hs: int, he: int) -> list[_Fixed]:
+    """The motto, number and place–date of the header region (lines [hs, he)),
+    found on the region's accent-free form, across line breaks."""
+    R = rules()
+    r0, r1 = lines[hs].start, lines[he - 1].end
+    region = text[r0:r1]
+    ft = fold(region)
+    out: list[_Fixed] = []
+    for rx, kind in ((R.motto, "motto"), (R.party_motto, "party")):
+        for m in rx.finditer(ft):
+            out.append(_Fixed(kind, r0 + m.start(), r0 + m.end()))
+    for m in R.number.finditer(ft):
+        if m.start() > 0 and (ft[m.start() - 1].isalpha() or ft[m.start() - 1].isdigit()):
+            continue
+        sm = _SYMBOL_AT.match(region, m.end())
+        if sm:
+            out.append(_Fixed("number", r0 + m.start(), r0 + sm.end("sym"), (r0 + sm.start("sym"), r0 + sm.end("sym"))))
+            break
+    else:
+        # `Số: 5Ø /KH-BCA-C04`: the number misread, the symbol's tail legible
+        for m in _GARBLED_NUMBER.finditer(region):
+            if m.start() == 0 or region[m.start() - 1] == "\n":
+                out.append(_Fixed("number", r0 + m.start(), r0 + m.end(), (r0 + m.start("sym"), r0 + m.end("sym"))))
+                break
+    for m in R.place_date.finditer(ft):
+        if any(f.start <= r0 + m.start() < f.end for f in out):
+            continue
+        date = _Fixed("date", r0 + m.start(), r0 + m.end(), (r0 + m.start(), r0 + m.end()))
+        date.start = _place_start(text, date.start, _place_floor(text, lines, date, out, hs, he))
+        out.append(date)
+        break
+    out.sort(key=lambda f: f.start)
+    return out
+
+
+def _rest(line: Line, fixed: list[_Fixed]) -> tuple[list[tuple[int, int]], bool]:
+    """The pieces of a line outside the fixed spans (text offsets), trimmed,
+    and whether any fixed span touches the line."""
+    pieces = []
+    last = line.start
+    touched = False
+    for f in fixed:
+        if f.end <= line.start or f.start >= line.end:
+            continue
+        touched = True
+        if f.start > last:
+            pieces.append((last, f.start))
+        last = max(last, f.end)
+    if last < line.end:
+        pieces.append((last, line.end))
+    out = []
+    for a, b in pieces:
+        a, b = _trim_abs(line, a, b)
+        if b > a:
+            out.append((a, b))
+    return out, touched
+
+
+def _trim_abs(line: Line, a: int, b: int) -> tuple[int, int]:
+    t, o = line.text, line.start
+    while a < b and (t[a - o].isspace() or t[a - o] in "-_=,;|.*"):
+        a += 1
+    while b > a and (t[b - 1 - o].isspace() or t[b - 1 - o] in "-_=,;|*"):
+        b -= 1
+    return a, b
+
+
+_PLACE_LOWER = {"phố", "xã", "thị", "trấn", "quận", "huyện", "tỉnh", "thành"}
+
+
+def _place_start(text: str, date_start: int, floor: int) -> int:
+    """Where the place before the date starts: the run of words before `ngày`
+    that begins with a capital (`phố`, `xã`, `thị` … may follow one), at most
+    seven words, not before `floor`."""
+    seg = text[floor:date_start]
+    toks = list(_WORD.finditer(seg))
+    start = None
+    for t in reversed(toks[-7:]):
+        w = t.group().strip(",.;:")
+        if not w:
+            break
+        if w[0].isupper() or w[0] in "'’" or w in _PLACE_LOWER:
+            start = floor + t.start()
+            continue
+        break
+    while start is not None:
+        words = text[start:date_start].split()
+        if words and words[0][0].islower():
+            nxt = text.find(" ", start, date_start)
+            start = nxt + 1 if nxt != -1 else None
+        else:
+            break
+    return start if start is not None else date_start
+
+
+def _place_floor(text: str, lines: list[Line], date: _Fixed, fixed: list[_Fixed], hs: int, he: int) -> int:
+    """How far back the place may reach: not past another header field, nor
+    into the line above unless that line is a short mixed-case piece of a name
+    broken over two lines (`Thành phố Hồ Chí` / `Minh, ngày …`)."""
+    floor = max([f.end for f in fixed if f.end <= date.start] + [0])
+    k = next((j for j in range(hs, he) if lines[j].start <= date.start < lines[j].end + 1), None)
+    if k is None:
+        return floor
+    ln = lines[k]
+    line_floor = ln.start
+    if k > hs:
+        prev = lines[k - 1]
+        pt = prev.text
+        before = text[ln.start:date.start].replace(",", " ").split()
+        if (len(before) <= 2 and len(pt.split()) <= 5 and not re.search(r"[\d:;,]", pt) and not is_caps(pt)
+                and not is_rule(pt) and pt[:1].isupper() and not rules().motto.search(fold(pt))
+                and not any(f.start < prev.end and prev.start < f.end for f in fixed)):
+            line_floor = prev.start
+    return max(floor, line_floor)
+
+
+def parse_header(text: str, lines: list[Line], anchor: int) -> Header:
+    R = rules()
+    h = Header()
+    n = len(lines)
+    # issuer lines above the anchor: capitals, rules skipped
+    hs = anchor
+    k = anchor - 1
+    taken = 0
+    while k >= 0 and taken < ISSUER_LINES_ABOVE:
+        t = lines[k].text
+        if is_rule(t):
+            k -= 1
+            continue
+        if not is_caps(t) or len(t) > 120 or type_heading(t):
+            break
+        hs = k
+        taken += 1
+        k -= 1
+    h.start_line = hs
+    he = _region_end(lines, anchor)
+    fixed = _fixed_spans(text, lines, hs, he)
+    parts: list[Part] = []
+    for f in fixed:
+        if f.kind == "motto":
+            parts.append(Part("motto", f.start, f.end))
+        elif f.kind == "party":
+            parts.append(Part("motto", f.start, f.end, attrs={"party": "1"}))
+        elif f.kind == "number":
+            parts.append(Part("number", f.start, f.end, label=re.sub(r"\s+", "", text[f.sym[0]:f.sym[1]])))
+        else:
+            ps, ds = f.start, f.sym[0]
+            pd = Part("place_date", ps, f.end)
+            if ps < ds:
+                pe = ds
+                while pe > ps and text[pe - 1] in " ,.;\n":
+                    pe -= 1
+                pd.children.append(Part("place", ps, pe))
+            pd.children.append(Part("date", ds, f.end))
+            parts.append(pd)
+    last_fixed = max([f.end for f in fixed] + [0])
+    issuer_frags: list[tuple[int, int, str]] = []     # (start, end, text)
+    i = hs
+    seen_type = seen_subject = False
+    last_field_line = hs
+    while i < n and i < anchor + HEADER_LINES:
+        ln = strip_rule(lines[i])
+        t = ln.text
+        if is_rule(t):
+            i += 1
+            continue
+        rest, touched = _rest(ln, fixed)
+        if touched:
+            last_field_line = i
+            for a, b in rest:
+                frag = text[a:b]
+                if _is_noise(frag):
+                    continue
+                if R.subject_cue.match(fold(frag)) and not seen_subject:
+                    sub_end, _ = _subject_lines(text, lines, i, a, fixed)
+                    parts.append(Part("subject", a, sub_end))
+                    seen_subject = True
+                    break
+                if is_caps(frag) and not type_heading(frag) and not seen_type:
+                    issuer_frags.append((a, b, frag))
+            i += 1
+            continue
+        ft = fold(t)
+        th = type_heading(t) if not seen_type else None
+        if th is not None:
+            end_w, entry = th
+            h.doc_type = entry
+            parts.append(Part("doc_type", ln.start, ln.start + end_w, label=entry["word"],
+                              attrs={"doc_type": entry["doc_type"]}))
+            seen_type = True
+            rest_start = ln.start + end_w
+            while rest_start < ln.end and text[rest_start] in " :.-":
+                rest_start += 1
+            if rest_start < ln.end:
+                sub, i = _subject_after_type(lines, i, rest_start, fixed)
+            else:
+                sub, i = _subject_after_type(lines, i + 1, None, fixed)
+            if sub is not None:
+                parts.append(Part("subject", sub[0], sub[1]))
+                seen_subject = True
+            last_field_line = i - 1
+            # the enacting body, in capitals, after the subject
+            while i < n:
+                t2 = lines[i].text
+                if is_rule(t2):
+                    i += 1
+                    continue
+                f2 = fold(t2)
+                if R.enacting.search(f2) or (is_caps(t2) and not R.enacting_formula.search(f2)
+                                             and not R.label.match(t2) and not R.basis.match(f2)
+                                             and len(t2) < 120 and _enacting_like(t2)):
+                    parts.append(Part("enacting", lines[i].start, lines[i].end))
+                    last_field_line = i
+                    i += 1
+                    continue
+                break
+            continue
+        if R.addressee.search(ft) and (R.addressee.match(ft) or ft.rstrip().endswith(":")):
+            a_end, i2 = _addressee(lines, i)
+            parts.append(Part("addressee", ln.start, a_end))
+            last_field_line = i2 - 1
+            i = i2
+            continue
+        if R.subject_cue.match(ft) and not seen_subject:
+            sub_end, i2 = _subject_lines(text, lines, i, ln.start, fixed)
+            parts.append(Part("subject", ln.start, sub_end))
+            seen_subject = True
+            last_field_line = i2 - 1
+            i = i2
+            continue
+        if not seen_type and is_caps(t) and len(t) <= 120 and not R.label.match(t) and not _is_noise(t):
+            issuer_frags.append((ln.start, ln.end, t))
+            last_field_line = i
+            i += 1
+            continue
+        if ln.end <= last_fixed or _is_noise(t):
+            i += 1              # a stray line among the header's fields
+            continue
+        break
+    h.end_line = max(last_field_line + 1, hs + 1)
+    _issuer_parts(issuer_frags, parts)
+    parts.sort(key=lambda p: (p.start, p.end))
+    parts = _no_overlap(parts)
+    h.parts = parts
+    for p in parts:
+        h.fields.setdefault(p.kind, p)
+    return h
+
+
+def _is_noise(s: str) -> bool:
+    """OCR debris: a lone letter or mark, a few punctuation signs."""
+    letters = sum(c.isalpha() for c in s)
+    return letters < 2 or (len(s) <= 3 and not is_caps(s))
+
+
+def _enacting_like(t: str) -> bool:
+    """A capitals line naming who enacts: a body, or an office holder."""
+    return bool(_ORG_START.match(fold(t))) or bool(rules().signer_title.search(fold(t)))
+
+
+def _touches(fixed: list[_Fixed], ln: Line) -> bool:
+    return any(f.start < ln.end and ln.start < f.end for f in fixed)
+
+
+def _subject_after_type(lines: list[Line], i: int, first_start: int | None, fixed: list[_Fixed]):
+    """The subject lines after the type heading: up to a blank line, the
+    preamble, a numbered heading, the enacting body in capitals (under a subject
+    in mixed case), a body opener, or SUBJECT_MAX_CHARS. Returns ((start, end) or
+    None, index of the next line)."""
+    R = rules()
+    start = end = None
+    caps_subject = None
+    n = len(lines)
+    count = 0
+    if first_start is not None:
+        ln = lines[i]
+        start, end = first_start, ln.end
+        caps_subject = is_caps(ln.text[first_start - ln.start:])
+        i += 1
+        count = 1
+    while i < n:
+        ln = lines[i]
+        t = ln.text
+        ft = fold(t)
+        if is_rule(t):
+            i += 1
+            if start is not None:
+                break
+            continue
+        stop = (R.basis.match(ft) or R.addressee.match(ft) or R.enacting_formula.search(ft)
+                or (R.label.match(t) and not R.subject_cue.match(ft)) or _touches(fixed, ln))
+        if start is None:
+            if stop:
+                break
+            start, end = ln.start, ln.end
+            caps_subject = is_caps(t)
+            i += 1
+            count = 1
+            continue
+        if (stop or (ln.blank_before and ln.hard) or R.enacting.search(ft)
+                or (not caps_subject and is_caps(t)) or R.body_opener.match(ft)
+                or ln.end - start > SUBJECT_MAX_CHARS or count >= SUBJECT_MAX_LINES):
+            break
+        end = ln.end
+        count += 1
+        i += 1
+    if start is None:
+        return None, i
+    return (start, end), i
+
+
+def _subject_lines(text: str, lines: list[Line], i: int, start: int, fixed: list[_Fixed]) -> tuple[int, int]:
+    """A letter's `V/v …` subject: its line and the lines continuing it, up to
+    the motto, the place–date, the addressee, a body opener or a numbered line.
+    Across a blank line only a line starting in lower case continues it (OCR
+    puts blank lines inside the subject). Returns (end, next line index)."""
+    R = rules()
+    ln = lines[i]
+    end = ln.end
+    for f in fixed:                         # `V/v … CỘNG HÒA …` on one line
+        if start < f.start < end:
+            end = f.start
+    while end > start and text[end - 1] in " -_":
+        end -= 1
+    if end < ln.end:
+        return end, i + 1
+    j = i + 1
+    n = len(lines)
+    count = 1
+    while j < n and count < SUBJECT_MAX_LINES:
+        t = lines[j].text
+        ft = fold(t)
+        if (_touches(fixed, lines[j]) or R.addressee.search(ft) or R.body_opener.match(ft) or R.basis.match(ft)
+                or R.label.match(t) or is_caps(t) or is_rule(t) or lines[j].end - start > SUBJECT_MAX_CHARS
+                or type_heading(t)):
+            break
+        if lines[j].blank_before and not t[:1].islower():
+            break
+        end = lines[j].end
+        j += 1
+        count += 1
+    return end, j
+
+
+def _addressee(lines: list[Line], i: int) -> tuple[int, int]:
+    """`Kính gửi: …` and the list under it. Returns (end, next line index)."""
+    R = rules()
+    end = lines[i].end
+    j = i + 1
+    n = len(lines)
+    while j < n and j < i + 30:
+        t = lines[j].text
+        ft = fold(t)
+        if R.basis.match(ft) or R.body_opener.match(ft) and not t.startswith(("-", "+", "•")):
+            break
+        if t.startswith(("-", "+", "•")) or (t[:1].islower() and not lines[j].blank_before) or \
+                (lines[j].text.startswith("(") and j == i + 1):
+            end = lines[j].end
+            j += 1
+            continue
+        break
+    return end, j
+
+
+def _issuer_parts(frags: list[tuple[int, int, str]], parts: list[Part]) -> None:
+    """The issuer's text, split into bodies: a fragment that starts a new body
+    (SỞ, CỤC, BAN …) begins the issuer under its parent; other fragments continue
+    the one before (converters break `HỘI / ĐỒNG NHÂN DÂN`). Each fragment
+    becomes a part (`parent_body` or `issuer`), labelled with its body's full text."""
+    if not frags:
+        return
+    groups: list[list[tuple[int, int]]] = []
+    texts: list[str] = []
+    for s, e, t in frags:
+        if not groups or (len(texts[-1].split()) >= 2 and _ORG_START.match(fold(t))):
+            groups.append([(s, e)])
+            texts.append(t)
+        else:
+            groups[-1].append((s, e))
+            texts[-1] += " " + t
+    texts = [re.sub(r"\s+", " ", x).strip() for x in texts]
+    for gi, (g, label) in enumerate(zip(groups, texts)):
+        kind = "issuer" if gi == len(groups) - 1 else "parent_body"
+        for s, e in g:
+            parts.append(Part(kind, s, e, label=label))
+
+
+def _no_overlap(parts: list[Part]) -> list[Part]:
+    out: list[Part] = []
+    for p in parts:
+        if p.end <= p.start:
+            continue
+        if out and p.start < out[-1].end:
+            if p.end <= out[-1].end:
+                continue
+            p.start = out[-1].end
+        out.append(p)
+    return out
