@@ -2,13 +2,49 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from vanban.extractors.places import find_provinces
 
 
+def _case_class(lower: bool) -> re.Pattern:
+    chars = [chr(cp) for cp in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))
+             if (chr(cp).islower() if lower else chr(cp).isupper())]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+_LOWER_RX = _case_class(True)
+_UPPER_RX = _case_class(False)
+
+
 def is_caps(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    """Over 80 % of the letters are capitals."""
+    n_low = len(_LOWER_RX.findall(s))
+    n_up = len(_UPPER_RX.findall(s))
+    total = n_low + n_up
+    return total > 0 and n_up / total > 0.8
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(cp))[0]
+        if base.isascii() and base.isalpha():
+            table[cp] = base.upper()
+    for ch in "đĐðÐ":
+        table[ord(ch)] = "D"
+    for c in "abcdefghijklmnopqrstuvwxyz":
+        table[ord(c)] = c.upper()
+    return table
+
+
+def fold(s: str) -> str:
+    """Capitals without accents, one character for one (`Độc lập` -> `DOC LAP`):
+    offsets into the folded form are offsets into the original. OCR drops and
+    swaps accents, so headers and signature blocks are matched on this form."""
+    return s.translate(_fold_table())
 
 
 def _recapitalize_places(s: str) -> str:

@@ -20,9 +20,9 @@ KINDS: dict[str, str] = {
     "header": "everything above the subject line: motto, issuing body, number, place-date, type",
     "motto": "quốc hiệu and tiêu ngữ (CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc), "
              "or the Party's ĐẢNG CỘNG SẢN VIỆT NAM",
-    "parent_body": "the body above the issuer in a two-level header (UBND TỈNH above SỞ …)",
-    "issuer": "the issuing body",
-    "number": "Số: 300/KH-SCT (the symbol line)",
+    "parent_body": "the body above the issuer in a two-level header (UBND TỈNH above SỞ …); label: its full text",
+    "issuer": "the issuing body (one part per printed piece; label: the body's full text)",
+    "number": "the symbol after Số: (300/KH-SCT); label: the symbol without spaces",
     "place_date": "Hà Tĩnh, ngày … tháng 3 năm 2024 (its `place` and `date` are its children)",
     "place": "the place of a place–date line (Hà Tĩnh)",
     "date": "the date of a place–date line (ngày … tháng 3 năm 2024)",

@@ -53,19 +53,47 @@ def parse_structure(clean: CleanText) -> Structure:
 # ---- news and plain texts ------------------------------------------------------
 
 def _article(clean: CleanText, lines: list[Line], tables: list[Part]) -> Structure:
-    parts = parse_news(clean, lines)
+    # a signature block (a text with no header may still end with one)
+    end_parts, end_line = _end_matter(lines, 0)
+    body_lines = lines[:end_line] if end_parts else lines
+    parts = parse_news(clean, body_lines) if body_lines else []
     layout = "news" if (clean.raw.format == "html" or any(p.kind in ("headline", "byline") for p in parts)) \
         else "plain"
     for p in parts:
         if p.kind == "body":
             i0 = next(i for i, ln in enumerate(lines) if ln.start >= p.start)
-            i1 = next((i for i, ln in enumerate(lines) if ln.start >= p.end), len(lines))
+            i1 = next((i for i, ln in enumerate(lines) if ln.start >= p.end), len(body_lines))
             inside = [t for t in tables if p.start <= t.start and t.end <= p.end]
             p.children = build_outline(lines, i0, i1, inside, clean.text)
             if p.children:
                 p.start = min(p.start, p.children[0].start)
                 p.end = max(p.end, p.children[-1].end)
-    return Structure(parts=_ordered(parts), layout=layout)
+    parts.extend(end_parts)
+    return Structure(parts=_ordered(_trim_overlaps(parts)), layout=layout)
+
+
+def _end_matter(lines: list[Line], lo: int) -> tuple[list[Part], int]:
+    """The recipients and the signed block(s) of a text with no header: only a
+    block with a name counts. Returns the parts and the first line they take."""
+    R = rules()
+    n = len(lines)
+    rec_parts = []
+    skip: set[int] = set()
+    for j in range(lo, n):
+        if lines[j].text[0] in "Nn" and R.recipients.match(lines[j].ft):
+            rp, nxt = recipients_at(lines, j, n)
+            rec_parts.append((rp, j, nxt))
+            skip.update(range(j, nxt))
+            break
+    blocks = [b for b in find_blocks(lines, lo, n, skip) if b.named]
+    main = _main_block(blocks, rec_parts, lines)
+    if main is None:
+        return [], n
+    out = [block_part(b) for b in blocks if b.start >= main.start]
+    out.extend(rp for rp, _, _ in rec_parts if abs(rp.start - main.start) < 4000)
+    first = min(p.start for p in out)
+    first_line = next((j for j in range(lo, n) if lines[j].start >= first), n)
+    return out, first_line
 
 
 # ---- official documents ----------------------------------------------------------

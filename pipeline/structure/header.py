@@ -27,7 +27,7 @@ from functools import lru_cache
 from vanban.extractors.data import load
 from vanban.extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL
 from vanban.pipeline.structure.lines import Line, fold, is_caps, is_rule, strip_rule
-from vanban.pipeline.structure.rules import rules, style_of
+from vanban.pipeline.structure.rules import is_basis, rules, style_of
 from vanban.schemas.structure import Part
 
 ANCHOR_CHARS = 8000         # the header's anchor lies this near the top
@@ -39,12 +39,7 @@ SUBJECT_MAX_LINES = 6
 
 _SYMBOL_AT = re.compile(
     rf"[.…_ \t]*(?P<sym>{SYMBOL}|\d{{1,5}}[a-z]?[ \t]*/[ \t]*(?:\d{{4}}/)?{SEGS}(?:/{SEGS})?|{BLANK_SYMBOL})(?![\w/])")
-_GARBLED_NUMBER = re.compile(rf"S[ốoóôé6][ \t]*[:.][ \t]*(?P<sym>[^\s/]{{0,6}}[ \t]*/[ \t]*(?:\d{{4}}/)?{SEGS})(?![\w/])")
-_ORG_START = re.compile(
-    r"^(?:UY BAN|UBND|HOI DONG|HDND|SO|BO|CUC|CHI CUC|TONG CUC|VAN PHONG|BAN|THU TUONG|VU|"
-    r"CHINH PHU|QUOC HOI|TINH UY|THANH UY|HUYEN UY|DANG UY|DANG BO|PHONG|TRUNG TAM|TRUONG|"
-    r"CONG AN|BO CHI HUY|DOAN|LIEN DOAN|MAT TRAN|BAO|DAI|VIEN|TOA AN|KHO BAC|CHI NHANH|"
-    r"CONG TY|TONG CONG TY|HOC VIEN|BENH VIEN)\b")
+_GARBLED_NUMBER = re.compile(rf"S[ốoóôé6][ \t]*[:.]?[ \t]*(?P<sym>[^\s/]{{0,6}}[ \t]*/[ \t]*(?:\d{{4}}/)?{SEGS})(?![\w/])")
 _WORD = re.compile(r"\S+")
 
 
@@ -65,7 +60,7 @@ def type_heading(text: str) -> tuple[int, dict] | None:
     `QUYÉT ĐỊNH và việc …` (OCR), `LUẬT DOANH NGHIỆP`. The enacting formula
     (`QUYẾT ĐỊNH:`) is not a heading."""
     st = text.rstrip()
-    if not st or st.endswith(":") or len(st) > 400:
+    if not st or (st.endswith(":") and len(st.split()) <= 3) or len(st) > 600:
         return None
     toks = list(_WORD.finditer(st))
     words = type_words()
@@ -102,10 +97,51 @@ def find_anchor(lines: list[Line]) -> int | None:
         if ln.start > ANCHOR_CHARS:
             break
         ft = ln.ft
-        if (R.motto.search(ft) or R.party_motto.search(ft) or _number_in(ln.text, ft) is not None
-                or _GARBLED_NUMBER.match(ln.text)):
+        if any(_motto_ok(ln.text, m.start(), m.end()) for rx in (R.motto, R.party_motto) for m in rx.finditer(ft)):
+            return i
+        if _number_in(ln.text, ft) is not None or _GARBLED_NUMBER.match(ln.text):
             return i
     return None
+
+
+def _line_around(text: str, a: int, b: int) -> tuple[str, str]:
+    """The text before a span on its line, and after it."""
+    ls = text.rfind("\n", 0, a) + 1
+    le = text.find("\n", b)
+    return text[ls:a], text[b:le if le != -1 else len(text)]
+
+
+def _motto_ok(text: str, a: int, b: int) -> bool:
+    """The motto as a header prints it, not a phrase in a sentence (`Hiến pháp
+    nước Cộng hòa xã hội chủ nghĩa Việt Nam`): the quốc hiệu in capitals; the
+    tiêu ngữ on a line of its own, or beside the header's capitals."""
+    words = text[a:b]
+    before, after = _line_around(text, a, b)
+    if fold(words).startswith(("CONG", "DANG")):
+        return is_caps(words)
+    return (not before.strip() or is_caps(before)) and len(after.strip()) < 40
+
+
+def _number_cue_ok(text: str, a: int) -> bool:
+    """`Số:` as a header prints it: with a capital, at the start of its line or
+    after the header's capitals (a flattened two-column line)."""
+    if text[a] not in "SL":
+        return False
+    before, _ = _line_around(text, a, a)
+    b = before.strip(" -_=*|")
+    return not b or is_caps(b)
+
+
+def _number_rest_ok(text: str, sym_end: int) -> bool:
+    """What follows a number on its line: nothing much, the place–date or the
+    subject beside it (a flattened header), not a sentence (`Luật số 63/2020/QH14
+    ngày 18 tháng 6 năm 2020 của Quốc hội sửa đổi …` cites a law)."""
+    _, after = _line_around(text, sym_end, sym_end)
+    rest = fold(after).strip()
+    if len(rest) <= 60 or rules().subject_cue.match(rest.lstrip(" -_.")):
+        return True
+    m = rules().place_date.search(rest)
+    return bool(m) and len(rest) - (m.end() - m.start()) <= 60 and m.end() >= len(rest) - 5
 
 
 def _number_in(text: str, ft: str) -> tuple[int, int, int] | None:
@@ -113,8 +149,10 @@ def _number_in(text: str, ft: str) -> tuple[int, int, int] | None:
     for m in rules().number.finditer(ft):
         if m.start() > 0 and (ft[m.start() - 1].isalpha() or ft[m.start() - 1].isdigit()):
             continue
+        if not _number_cue_ok(text, m.start()):
+            continue
         s = _SYMBOL_AT.match(text, m.end())
-        if s:
+        if s and _number_rest_ok(text, s.end("sym")):
             return m.start(), s.start("sym"), s.end("sym")
     return None
 
@@ -133,7 +171,7 @@ def _region_end(lines: list[Line], anchor: int) -> int:
     for j in range(anchor + 1, min(len(lines), anchor + HEADER_LINES)):
         t = lines[j].text
         ft = fold(t)
-        if R.basis.match(ft) or R.enacting_formula.search(ft):
+        if is_basis(t, ft) or R.enacting_formula.search(ft):
             return j
         m = R.label.match(t)
         if m and style_of(m) in ("roman", "article", "chapter", "part"):
@@ -151,12 +189,15 @@ def _fixed_spans(text: str, lines: list[Line], hs: int, he: int) -> list[_Fixed]
     out: list[_Fixed] = []
     for rx, kind in ((R.motto, "motto"), (R.party_motto, "party")):
         for m in rx.finditer(ft):
-            out.append(_Fixed(kind, r0 + m.start(), r0 + m.end()))
+            if _motto_ok(region, m.start(), m.end()):
+                out.append(_Fixed(kind, r0 + m.start(), r0 + m.end()))
     for m in R.number.finditer(ft):
         if m.start() > 0 and (ft[m.start() - 1].isalpha() or ft[m.start() - 1].isdigit()):
             continue
+        if not _number_cue_ok(region, m.start()):
+            continue
         sm = _SYMBOL_AT.match(region, m.end())
-        if sm:
+        if sm and _number_rest_ok(region, sm.end("sym")):
             out.append(_Fixed("number", r0 + m.start(), r0 + sm.end("sym"), (r0 + sm.start("sym"), r0 + sm.end("sym"))))
             break
     else:
@@ -285,7 +326,7 @@ def parse_header(text: str, lines: list[Line], anchor: int) -> Header:
         elif f.kind == "party":
             parts.append(Part("motto", f.start, f.end, attrs={"party": "1"}))
         elif f.kind == "number":
-            parts.append(Part("number", f.start, f.end, label=re.sub(r"\s+", "", text[f.sym[0]:f.sym[1]])))
+            parts.append(Part("number", f.sym[0], f.sym[1], label=re.sub(r"\s+", "", text[f.sym[0]:f.sym[1]])))
         else:
             ps, ds = f.start, f.sym[0]
             pd = Part("place_date", ps, f.end)
@@ -323,12 +364,22 @@ def parse_header(text: str, lines: list[Line], anchor: int) -> Header:
                     issuer_frags.append((a, b, frag))
             i += 1
             continue
-        ft = fold(t)
+        ft = ln.ft
         th = type_heading(t) if not seen_type else None
+        type_start = ln.start
+        if th is None and not seen_type and i + 1 < n and len(t.split()) <= 2 and is_caps(t) \
+                and lines[i + 1].start - ln.end <= 3:
+            # a type word broken over two lines (`NGHỊ` / `QUYẾT`)
+            nxt = lines[i + 1]
+            th2 = type_heading(t + " " + nxt.text)
+            if th2 is not None and th2[0] > len(t) + 1:
+                th = (th2[0] - len(t) - 1, th2[1])
+                i += 1
+                ln = nxt
         if th is not None:
             end_w, entry = th
             h.doc_type = entry
-            parts.append(Part("doc_type", ln.start, ln.start + end_w, label=entry["word"],
+            parts.append(Part("doc_type", type_start, ln.start + end_w, label=entry["word"],
                               attrs={"doc_type": entry["doc_type"]}))
             seen_type = True
             rest_start = ln.start + end_w
@@ -350,7 +401,7 @@ def parse_header(text: str, lines: list[Line], anchor: int) -> Header:
                     continue
                 f2 = fold(t2)
                 if R.enacting.search(f2) or (is_caps(t2) and not R.enacting_formula.search(f2)
-                                             and not R.label.match(t2) and not R.basis.match(f2)
+                                             and not R.label.match(t2) and not is_basis(t2, f2)
                                              and len(t2) < 120 and _enacting_like(t2)):
                     parts.append(Part("enacting", lines[i].start, lines[i].end))
                     last_field_line = i
@@ -398,7 +449,7 @@ def _is_noise(s: str) -> bool:
 
 def _enacting_like(t: str) -> bool:
     """A capitals line naming who enacts: a body, or an office holder."""
-    return bool(_ORG_START.match(fold(t))) or bool(rules().signer_title.search(fold(t)))
+    return bool(rules().body_start.match(fold(t))) or bool(rules().signer_title.search(fold(t)))
 
 
 def _touches(fixed: list[_Fixed], ln: Line) -> bool:
@@ -418,7 +469,16 @@ def _subject_after_type(lines: list[Line], i: int, first_start: int | None, fixe
     if first_start is not None:
         ln = lines[i]
         start, end = first_start, ln.end
-        caps_subject = is_caps(ln.text[first_start - ln.start:])
+        rest = ln.text[first_start - ln.start:]
+        caps_subject = is_caps(rest)
+        # `LUẬT BAN HÀNH VĂN BẢN … Luật Ban hành … được sửa đổi bởi:`: a subject
+        # in capitals, then a sentence run onto its line
+        toks = list(_WORD.finditer(rest))
+        k = 0
+        while k < len(toks) and is_caps(toks[k].group()) and any(c.isalpha() for c in toks[k].group()):
+            k += 1
+        if 2 <= k < len(toks) and not is_caps(rest[toks[k].start():]):
+            return (start, first_start + toks[k - 1].end()), i + 1
         i += 1
         count = 1
     while i < n:
@@ -430,7 +490,11 @@ def _subject_after_type(lines: list[Line], i: int, first_start: int | None, fixe
             if start is not None:
                 break
             continue
-        stop = (R.basis.match(ft) or R.addressee.match(ft) or R.enacting_formula.search(ft)
+        if start is not None and not ln.hard and not (caps_subject and not is_caps(t)):
+            end = ln.end                # a line cleaning joined goes on (not from capitals into a sentence)
+            i += 1
+            continue
+        stop = (is_basis(t, ft) or R.addressee.match(ft) or R.enacting_formula.search(ft)
                 or (R.label.match(t) and not R.subject_cue.match(ft)) or _touches(fixed, ln))
         if start is None:
             if stop:
@@ -441,7 +505,8 @@ def _subject_after_type(lines: list[Line], i: int, first_start: int | None, fixe
             count = 1
             continue
         if (stop or (ln.blank_before and ln.hard) or R.enacting.search(ft)
-                or (not caps_subject and is_caps(t)) or R.body_opener.match(ft)
+                or (not caps_subject and is_caps(t)) or (caps_subject and not is_caps(t))
+                or (R.body_opener.match(ft) and not is_caps(t))
                 or ln.end - start > SUBJECT_MAX_CHARS or count >= SUBJECT_MAX_LINES):
             break
         end = ln.end
@@ -473,7 +538,11 @@ def _subject_lines(text: str, lines: list[Line], i: int, start: int, fixed: list
     while j < n and count < SUBJECT_MAX_LINES:
         t = lines[j].text
         ft = fold(t)
-        if (_touches(fixed, lines[j]) or R.addressee.search(ft) or R.body_opener.match(ft) or R.basis.match(ft)
+        if not lines[j].hard and not _touches(fixed, lines[j]):
+            end = lines[j].end          # a line cleaning joined goes on
+            j += 1
+            continue
+        if (_touches(fixed, lines[j]) or R.addressee.search(ft) or R.body_opener.match(ft) or is_basis(t, ft)
                 or R.label.match(t) or is_caps(t) or is_rule(t) or lines[j].end - start > SUBJECT_MAX_CHARS
                 or type_heading(t)):
             break
@@ -494,7 +563,11 @@ def _addressee(lines: list[Line], i: int) -> tuple[int, int]:
     while j < n and j < i + 30:
         t = lines[j].text
         ft = fold(t)
-        if R.basis.match(ft) or R.body_opener.match(ft) and not t.startswith(("-", "+", "•")):
+        if not lines[j].hard:
+            end = lines[j].end
+            j += 1
+            continue
+        if is_basis(t, ft) or R.body_opener.match(ft) and not t.startswith(("-", "+", "•")):
             break
         if t.startswith(("-", "+", "•")) or (t[:1].islower() and not lines[j].blank_before) or \
                 (lines[j].text.startswith("(") and j == i + 1):
@@ -514,8 +587,10 @@ def _issuer_parts(frags: list[tuple[int, int, str]], parts: list[Part]) -> None:
         return
     groups: list[list[tuple[int, int]]] = []
     texts: list[str] = []
+    cont = rules().issuer_continues
     for s, e, t in frags:
-        if not groups or (len(texts[-1].split()) >= 2 and _ORG_START.match(fold(t))):
+        if not groups or (len(texts[-1].split()) >= 2 and rules().body_start.match(fold(t))
+                          and not cont.search(fold(texts[-1]).strip())):
             groups.append([(s, e)])
             texts.append(t)
         else:

@@ -10,9 +10,11 @@ the lines they sit on.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+
+# The accent-free form and the capitals test are the extractors' (they match
+# header and signature words the same way).
+from vanban.extractors.text import fold, is_caps  # noqa: F401
 
 _PAGE_MARK = re.compile(r"-{2,}\s*PAGE(?:\s+\d+|\s+BREAK)\s*-{2,}", re.I)
 _RULE_CHARS = "-_=~.*·—– "
@@ -102,44 +104,3 @@ def is_rule(s: str) -> bool:
     """A line drawn with -, _, = … only."""
     t = s.strip()
     return len(t) >= 2 and t[0] in _RULE_CHARS and not t.strip(_RULE_CHARS)
-
-
-# ---- the accent-free form ---------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
-        ch = chr(cp)
-        base = unicodedata.normalize("NFD", ch)[0]
-        if base.isascii() and base.isalpha():
-            table[cp] = base.upper()
-    table[ord("đ")] = table[ord("Đ")] = "D"
-    table[ord("Ð")] = table[ord("ð")] = "D"
-    for c in "abcdefghijklmnopqrstuvwxyz":
-        table[ord(c)] = c.upper()
-    return table
-
-
-def _case_class(lower: bool) -> re.Pattern:
-    chars = [chr(cp) for cp in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))
-             if (chr(cp).islower() if lower else chr(cp).isupper())]
-    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
-
-
-_LOWER_RX = _case_class(True)
-_UPPER_RX = _case_class(False)
-
-
-def is_caps(s: str) -> bool:
-    """Over 80 % of the letters are capitals."""
-    n_low = len(_LOWER_RX.findall(s))
-    n_up = len(_UPPER_RX.findall(s))
-    total = n_low + n_up
-    return total > 0 and n_up / total > 0.8
-
-
-def fold(s: str) -> str:
-    """Capitals without accents, one character for one (`Độc lập` -> `DOC LAP`):
-    offsets into the folded form are offsets into the original."""
-    return s.translate(_fold_table())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from vanban.pipeline.structure.header import is_caps
 from vanban.pipeline.structure.lines import Line, fold, is_rule
-from vanban.pipeline.structure.rules import rules, style_of
+from vanban.pipeline.structure.rules import is_basis, rules, style_of
 from vanban.schemas.structure import Part
 
 TITLE_TOPIC_MAX = 120       # a heading longer than this is a sentence, not a section name
@@ -23,14 +23,18 @@ def parse_preamble(lines: list[Line], i: int, stop: int) -> tuple[Part | None, i
     """The run of Căn cứ / Thực hiện / Xét lines from line i, and the enacting
     formula (`QUYẾT ĐỊNH:`) that closes it. Returns (part or None, next line)."""
     R = rules()
-    if i >= stop or not R.basis.match(lines[i].ft):
+    if i >= stop or not is_basis(lines[i].text, lines[i].ft):
         return None, i
     bases: list[Part] = []
     j = i
     while j < stop:
         ln = lines[j]
         ft = ln.ft
-        if R.basis.match(ft):
+        if not ln.hard and bases:
+            bases[-1].end = ln.end          # a line cleaning joined goes on
+            j += 1
+            continue
+        if is_basis(ln.text, ft):
             bases.append(Part("basis", ln.start, ln.end))
             j += 1
             continue

@@ -39,6 +39,8 @@ class Rules:
     appendix: re.Pattern
     attached: re.Pattern
     byline: re.Pattern
+    issuer_continues: re.Pattern
+    body_start: re.Pattern
 
 
 def _alt(entries: list[dict], flags: int = 0) -> re.Pattern:
@@ -69,9 +71,18 @@ def rules() -> Rules:
         appendix=_alt([e for e in d["appendix"] if not e.get("attached")]),
         attached=_alt([e for e in d["appendix"] if e.get("attached")]),
         byline=_alt(d["byline"]),
+        issuer_continues=_alt(d["issuer_continues"]),
+        body_start=_alt(d["body_start"]),
     )
 
 
 def style_of(m: re.Match) -> str:
     s = m.lastgroup or ""
     return "mục" if s == "muc" else s
+
+
+def is_basis(text: str, ft: str) -> bool:
+    """A preamble line (`Căn cứ …`, `Thực hiện …`), in mixed case: in capitals
+    the same words open a subject line (`THỰC HIỆN LỘ TRÌNH …`)."""
+    from vanban.extractors.text import is_caps
+    return bool(rules().basis.match(ft)) and not is_caps(text)

@@ -25,6 +25,7 @@ from vanban.pipeline.structure.lines import Line, fold, is_rule
 from vanban.pipeline.structure.rules import rules
 from vanban.schemas.structure import Part
 
+_SYLLABLE = re.compile(rf"[{UPPER}][{LOWER}]+")
 _STAMP_FIRST = "NnKkEeCcTtSs"     # Người ký, Ký bởi, Email, Cơ quan, Thời gian ký, SAO Y
 MAX_SIGNATURE_LINE = 160     # longer lines are text (a glued block still fits)
 STAMP_LINES = 10            # lines a digital-signature stamp may run over
@@ -34,6 +35,7 @@ _AUTH_IN_LINE = re.compile(r"(?:T/M|K/T|T/L|TM|KT|TL|TUQ)\s*\.\s*(?=[A-Z])")
 _MARK_IN_LINE = re.compile(r"[(\[]\s*(?:Đã|đã|ĐÃ)\s+(?:ký|KÝ)\s*[)\]]")
 _CAPS_THEN_NAME = re.compile(rf"(?P<caps>[{UPPER}][{UPPER}\s.,/&-]*[{UPPER}])\s+(?P<name>{NAME})\s*$")
 _STAMP_END = re.compile(r"\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\+\d{2}:\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+_TITLE_STEM = re.compile(r"TRUONG|CHUTICH|GIAMDOC|BITHU|CHUNHIEM|THUTUONG")
 _SECOND_ROLE = re.compile(r"\s(?=PHO\s)")
 
 
@@ -52,6 +54,8 @@ def _could_sign(ln: Line) -> bool:
     or a bracket and is not a sentence."""
     t = ln.text
     c0 = t[0]
+    if c0 in "-+•*–" and len(t) <= 40 and is_caps(t):
+        return True                     # OCR's mark before a title (`-THU TRU ỚNG`)
     if c0.islower() or c0.isdigit() or c0 in "-+•*–":
         return False
     if len(t) > 40 and t[-1] in ".;,:" and "(" not in t:
@@ -79,7 +83,11 @@ class Block:
 def _is_title(text: str, ft: str | None = None) -> bool:
     if not is_caps(text) or len(text.split()) > 14 or re.search(r"\d{2,}", text):
         return False
-    return bool(rules().signer_title.search(ft if ft is not None else fold(text)))
+    ft = ft if ft is not None else fold(text)
+    if rules().signer_title.search(ft):
+        return True
+    # OCR splits a word (`-THU TRU ỚNG`): a short line read without its spaces
+    return len(text.split()) <= 4 and bool(_TITLE_STEM.search(re.sub(r"[\s.\-–]", "", ft)))
 
 
 def _segments(ln: Line, idx: int) -> list[Seg]:
@@ -151,6 +159,9 @@ def stamp_lines(lines: list[Line], lo: int, hi: int) -> set[int]:
         if len(lines[j].text) < 80 and lines[j].text[0] in _STAMP_FIRST and R.signature_stamp.match(lines[j].ft):
             k = j
             while k < hi and k < j + STAMP_LINES:
+                if k > j and (R.authority.match(lines[k].ft) or _is_title(lines[k].text, lines[k].ft)):
+                    k -= 1              # the signature block goes on after the stamp
+                    break
                 out.add(k)
                 if _STAMP_END.search(lines[k].text) and "ký" in " ".join(x.text for x in lines[max(j, k - 1):k + 1]).lower() \
                         or (k > j and _STAMP_END.search(lines[k].text) and R.signature_stamp.match(lines[k - 1].ft)):
@@ -176,7 +187,7 @@ def recipients_at(lines: list[Line], i: int, hi: int) -> tuple[Part, int]:
     while j < hi and j < i + RECIPIENT_LINES:
         t = lines[j].text
         ft = lines[j].ft
-        if t.startswith(("-", "+", "•", "*")) or ft.startswith("LUU") or ft.startswith("NHU TREN"):
+        if not lines[j].hard or t.startswith(("-", "+", "•", "*")) or ft.startswith("LUU") or ft.startswith("NHU TREN"):
             end = lines[j].end
             j += 1
             continue
@@ -195,8 +206,9 @@ def find_blocks(lines: list[Line], lo: int, hi: int, skip: set[int]) -> list[Blo
     stamps = stamp_lines(lines, lo, hi)
     blocks: list[Block] = []
     cur: Block | None = None
+    skip_next = -1
     for j in range(lo, hi):
-        if j in skip or is_rule(lines[j].text):
+        if j in skip or j == skip_next or is_rule(lines[j].text):
             continue
         if j in stamps:
             if cur is not None:
@@ -218,10 +230,19 @@ def find_blocks(lines: list[Line], lo: int, hi: int, skip: set[int]) -> list[Blo
                     cur.segs.append(seg)
             elif kind == "name":
                 if cur is not None and not cur.named:
+                    a, b = name_in_line(seg.text)          # the name without a rank before it
+                    seg.start, seg.end, seg.text = seg.start + a, seg.start + b, seg.text[a:b]
                     cur.segs.append(seg)
                     cur.named = True
                 else:
                     cur = None
+            elif (cur is not None and not cur.named and _SYLLABLE.fullmatch(seg.text) and j + 1 < hi
+                  and j + 1 not in skip and name_in_line(seg.text + " " + lines[j + 1].text)):
+                # a name broken over two lines (`Bùi` / `Xuân Cường`)
+                nxt = lines[j + 1]
+                cur.segs.append(Seg(seg.start, nxt.end, seg.text + " " + nxt.text, "name", j))
+                cur.named = True
+                skip_next = j + 1
             else:
                 last = cur.segs[-1] if cur is not None and cur.segs else None
                 if (last is not None and not cur.named and last.kind in ("authority", "title") and is_caps(seg.text)
@@ -250,10 +271,6 @@ def block_part(b: Block) -> Part:
     for s in b.segs:
         kind = {"authority": "authority", "title": "signer_title", "name": "signer_name",
                 "mark": "mark", "stamp": "stamp"}[s.kind]
-        if kids and kids[-1].kind == kind == "signer_title" and kids[-1].end <= s.start:
-            kids[-1].end = s.end                # a title printed over two lines
-            kids[-1].label = f"{kids[-1].label} {s.text}"
-            continue
         if kids and kids[-1].kind == kind == "stamp":
             kids[-1].end = s.end
             continue
