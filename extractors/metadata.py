@@ -27,6 +27,8 @@ from vanban.schemas.models import DocumentMeta
 # `2025-10-02T16:24:01+07:00`): the day the document was signed.
 _SIGNED_AT = re.compile(r"Thời\s+gian\s+ký\s*:?\s*(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})"
                         r"|(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2}))")
+PASSED_TAIL = 4000
+_PASSED = re.compile(r"thông\s+qua\s+(?P<d>ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _LAW_CUE = re.compile(r"(?i)(?:luật|pháp\s+lệnh)\s+số\s*:?\s*$")
 _SUBJECT_CUE = re.compile(r"^(?:V/[vV]|V[iI/]?[vV]\b|VIV\b|Viv\b)\s*")
 _NEWS_DATE = re.compile(
@@ -179,6 +181,12 @@ class MetadataExtractor:
                     spans["issue_date"] = doc.span_model(c.start, c.end)
                     doc.cache["issue_line"] = (c.start, c.end)
         meta.issue_date = _signed_date(text, meta.issue_date, bool(pd))
+        if pd is None and doc.structure.layout == "law":
+            span = _passed_on(doc)
+            if span:
+                meta.issue_date = _date_value(text[span[0]:span[1]])
+                spans["issue_date"] = doc.span_model(*span)
+                doc.cache["issue_line"] = span
 
         subject = f.get("subject")
         dt = f.get("doc_type")
@@ -359,16 +367,30 @@ class MetadataExtractor:
 
 
 def _date_value(words: str) -> str | None:
-    """`ngày 16 tháng 6 năm 2025` -> 2025-06-16; a blank day or month gives
-    what is printed (`ngày … tháng 3 năm 2024` -> 2024-03, `2026`)."""
-    found = find_dates(words)
-    if found and found[0].value:
-        return found[0].value
-    m = re.search(r"tháng\s*(\d{1,2})\s*năm\s*(\d{4})", words)
+    """`ngày 16 tháng 6 năm 2025` -> 2025-06-16; `tháng12` glued, the accents
+    lost (`ngay 25 thang 01 nam 2019`); a blank or unreadable day or month
+    gives what is printed (`ngày … tháng 3 năm 2024` -> 2024-03, `2026`)."""
+    f = fold(words)
+    m = re.search(r"NGAY\s*(\d{1,2})\s*[,.]?\s*THANG\s*(\d{1,2})\s*[,.]?\s*NAM\s*(\d{4})", f)
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    m = re.search(r"THANG\s*(\d{1,2})\s*[,.]?\s*NAM\s*(\d{4})", f)
     if m and 1 <= int(m.group(1)) <= 12:
         return f"{m.group(2)}-{int(m.group(1)):02d}"
-    y = re.search(r"(\d{4})\s*$", words)
+    y = re.search(r"(\d{4})\s*$", f)
     return y.group(1) if y else None
+
+
+def _passed_on(doc: Doc) -> tuple[int, int] | None:
+    """A law or a National Assembly resolution prints no place–date line: it
+    is dated by the day it was passed (`… thông qua ngày 17 tháng 6 năm 2020`)."""
+    text = doc.text
+    m = None
+    for m in _PASSED.finditer(text, max(0, len(text) - PASSED_TAIL)):
+        pass
+    return m.span("d") if m else None
 
 
 def _signed_date(text: str, printed: str | None, has_line: bool) -> str | None:

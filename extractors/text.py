@@ -74,9 +74,9 @@ def title_case_org(s: str) -> str:
     if not is_caps(s):
         return s
     low = s.lower()
-    low = low[:1].upper() + low[1:]
-    # the body's proper name after Sở/Bộ/Ban keeps its first capital
-    low = re.sub(r"\b(sở|bộ|cục|(?<!ủy )ban|báo|văn phòng|đài)\s+(\w)", lambda m: m.group(1).capitalize() + " " + m.group(2).upper(), low)
+    # the body's proper name after Sở/Bộ/Cục/Ban keeps its first capital
+    low = re.sub(r"\b(tổng cục|sở|bộ|cục|(?<!ủy )ban|báo|văn phòng|đài)\s+(\w)",
+                 lambda m: m.group(1).capitalize() + " " + m.group(2).upper(), low)
     low = low[:1].upper() + low[1:]
     return _recapitalize_places(low)
 

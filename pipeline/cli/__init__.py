@@ -76,7 +76,8 @@ def _register_optional() -> None:
     """Commands that live in their own modules register themselves here."""
     import importlib
 
-    for mod in ("vanban.pipeline.cli.explain", "vanban.pipeline.cli.store", "vanban.pipeline.cli.analysis"):
+    for mod in ("vanban.pipeline.cli.explain", "vanban.pipeline.cli.store", "vanban.pipeline.cli.analysis",
+                "vanban.pipeline.cli.outline"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as e:

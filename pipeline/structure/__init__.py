@@ -57,7 +57,7 @@ def _article(clean: CleanText, lines: list[Line], tables: list[Part]) -> Structu
     end_parts, end_line = _end_matter(lines, 0)
     body_lines = lines[:end_line] if end_parts else lines
     parts = parse_news(clean, body_lines) if body_lines else []
-    layout = "news" if (clean.raw.format == "html" or any(p.kind in ("headline", "byline") for p in parts)) \
+    layout = "news" if (clean.raw.format == "html" or any(p.kind in ("headline", "lead", "byline") for p in parts)) \
         else "plain"
     for p in parts:
         if p.kind == "body":
@@ -223,10 +223,13 @@ def _appendix_starts(lines: list[Line], lo: int, n: int, after: int) -> list[int
                 out.append(j)
             continue
         if R.attached.match(ft):
+            # its title: the lines above, up to the signature or a sentence; it opens in capitals
             k = j
             while k - 1 >= lo and j - (k - 1) <= APPENDIX_TITLE_LINES and lines[k - 1].start >= after \
-                    and (is_caps(lines[k - 1].text) or R.appendix.match(lines[k - 1].ft)):
+                    and len(lines[k - 1].text) <= 200 and not lines[k - 1].text.rstrip().endswith((".", ";", ":")):
                 k -= 1
+            while k < j and not is_caps(lines[k].text):
+                k += 1
             if out and k <= out[-1] + APPENDIX_TITLE_LINES:
                 continue            # the `(Kèm theo …)` line of an appendix already opened
             out.append(k)
@@ -311,4 +314,14 @@ def part_label(structure: Structure, offset: int) -> str:
     return " › ".join(out) if out else "-"
 
 
-__all__ = ["parse_structure", "part_label"]
+def structure_of(path) -> tuple[Structure, CleanText]:
+    """Read, clean and parse one file: its structure and the normalized text
+    its offsets refer to (`vanban outline FILE`). Raises `ReadError`."""
+    from vanban.pipeline.clean import clean
+    from vanban.pipeline.readers import read_document
+
+    c = clean(read_document(path))
+    return parse_structure(c), c
+
+
+__all__ = ["parse_structure", "part_label", "structure_of"]

@@ -409,7 +409,7 @@ def parse_header(text: str, lines: list[Line], anchor: int) -> Header:
                     continue
                 break
             continue
-        if R.addressee.search(ft) and (R.addressee.match(ft) or ft.rstrip().endswith(":")):
+        if _is_addressee(ft):
             a_end, i2 = _addressee(lines, i)
             parts.append(Part("addressee", ln.start, a_end))
             last_field_line = i2 - 1
@@ -450,6 +450,12 @@ def _is_noise(s: str) -> bool:
 def _enacting_like(t: str) -> bool:
     """A capitals line naming who enacts: a body, or an office holder."""
     return bool(rules().body_start.match(fold(t))) or bool(rules().signer_title.search(fold(t)))
+
+
+def _is_addressee(ft: str) -> bool:
+    """`Kính gửi: …`, or a telegram's `VĂN PHÒNG CHÍNH PHỦ điện:`."""
+    R = rules()
+    return bool(R.addressee.search(ft)) and (bool(R.addressee.match(ft)) or ft.rstrip().endswith(":"))
 
 
 def _touches(fixed: list[_Fixed], ln: Line) -> bool:
@@ -494,10 +500,14 @@ def _subject_after_type(lines: list[Line], i: int, first_start: int | None, fixe
             end = ln.end                # a line cleaning joined goes on (not from capitals into a sentence)
             i += 1
             continue
-        stop = (is_basis(t, ft) or R.addressee.match(ft) or R.enacting_formula.search(ft)
+        stop = (is_basis(t, ft) or _is_addressee(ft) or R.enacting_formula.search(ft) or R.recipients.match(ft)
                 or (R.label.match(t) and not R.subject_cue.match(ft)) or _touches(fixed, ln))
         if start is None:
-            if stop:
+            # the line under the type heading is its subject, even when it opens
+            # like a preamble line (`KẾ HOẠCH` / `Thực hiện Nghị quyết số 57-NQ/TW …`);
+            # a preamble line ends with `;`, `:` or `,`
+            if stop and not (is_basis(t, ft) and not R.basis_strict.match(ft)
+                             and not t.rstrip().endswith((";", ":", ",")) and len(t) <= 300):
                 break
             start, end = ln.start, ln.end
             caps_subject = is_caps(t)
@@ -542,12 +552,14 @@ def _subject_lines(text: str, lines: list[Line], i: int, start: int, fixed: list
             end = lines[j].end          # a line cleaning joined goes on
             j += 1
             continue
-        if (_touches(fixed, lines[j]) or R.addressee.search(ft) or R.body_opener.match(ft) or is_basis(t, ft)
+        if (_touches(fixed, lines[j]) or _is_addressee(ft) or R.body_opener.match(ft) or is_basis(t, ft)
                 or R.label.match(t) or is_caps(t) or is_rule(t) or lines[j].end - start > SUBJECT_MAX_CHARS
                 or type_heading(t)):
             break
         if lines[j].blank_before and not t[:1].islower():
             break
+        if t.rstrip().endswith(".") and len(t.split()) >= 8:
+            break                       # a sentence: the body has begun
         end = lines[j].end
         j += 1
         count += 1

@@ -99,8 +99,8 @@ def build_outline(lines: list[Line], i0: int, i1: int, tables: list[Part], text:
         if is_rule(ln.text):
             j += 1
             continue
-        if not ln.hard and last is not None:
-            last.end = ln.end                   # a line cleaning joined continues the block
+        if last is not None and (not ln.hard or _runs_on(text, last, ln)):
+            last.end = ln.end                   # the block goes on (a line cleaning joined, a wrapped line)
             j += 1
             continue
         m = R.label.match(ln.text)
@@ -157,6 +157,31 @@ def build_outline(lines: list[Line], i0: int, i1: int, tables: list[Part], text:
     for p in top:
         _finish(p, text)
     return top
+
+
+RUN_ON_MIN = 60            # a printed line this long that stops mid-sentence wraps onto the next
+RUN_ON_HEADING = 80        # an item's first line this long is a sentence, not a heading
+_TITLE_STYLES = {"part", "chapter", "mục", "article", "roman"}
+
+
+def _runs_on(text: str, last: Part, ln: Line) -> bool:
+    """A line the printer wrapped: the block's last line is long and stops
+    without a sentence's end (`… quy mô dân số của các xã Tà` / `Mung, Tà Hừa …`),
+    and this line opens no item, is no heading in capitals and follows without
+    a blank line."""
+    if ln.blank_before or last.kind not in ("paragraph", "heading"):
+        return False
+    prev_start = text.rfind("\n", last.start, last.end) + 1
+    prev = text[max(prev_start, last.start):last.end].rstrip()
+    if len(prev) < RUN_ON_MIN or prev.endswith((".", ";", ":", "!", "?", ")", "”", '"')):
+        return False
+    if last.kind == "heading":
+        # an item's sentence may wrap; a heading's title (Điều, I., caps) does not take the text under it
+        m = rules().label.match(prev)
+        if is_caps(prev) or len(prev) < RUN_ON_HEADING or m is None or style_of(m) in _TITLE_STYLES:
+            return False
+    t = ln.text
+    return not rules().label.match(t) and not is_caps(t) and not is_basis(t, ln.ft)
 
 
 def _last_end(part: Part, at: int) -> int:

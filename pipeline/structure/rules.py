@@ -27,6 +27,7 @@ class Rules:
     subject_cue: re.Pattern
     body_opener: re.Pattern
     basis: re.Pattern
+    basis_strict: re.Pattern             # basis cues that never open a subject line (Căn cứ, Xét)
     enacting_formula: re.Pattern
     label: re.Pattern                    # any numbering at a line start; group name = style
     numbering: dict[str, Numbering]
@@ -63,7 +64,8 @@ def rules() -> Rules:
     return Rules(
         motto=_alt(motto), party_motto=_alt(party), number=_alt(d["number"]), place_date=_alt(d["place_date"]),
         enacting=_alt(d["enacting"]), addressee=_alt(d["addressee"]), subject_cue=_alt(d["subject_cue"]),
-        body_opener=_alt(d["body_opener"]), basis=_alt(d["basis"]), enacting_formula=_alt(d["enacting_formula"]),
+        body_opener=_alt(d["body_opener"]), basis=_alt(d["basis"]),
+        basis_strict=_alt([e for e in d["basis"] if e.get("strict")]), enacting_formula=_alt(d["enacting_formula"]),
         label=label, numbering=numbering,
         topics=[(e["topic"], re.compile(e["pattern"])) for e in d["section_topic"]],
         recipients=_alt(d["recipients"]), authority=_alt(d["authority"]), signer_title=_alt(d["signer_title"]),
