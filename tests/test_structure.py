@@ -411,3 +411,25 @@ def test_every_rule_section_has_its_examples_run():
     data = load("structure")
     assert set(data) == covered
     assert all("example" in e and "expect" in e for entries in data.values() for e in entries)
+
+
+def test_pdf_ruled_table(monkeypatch):
+    monkeypatch.setenv("VANBAN_OCR", "0")
+    s, c = structure_of(STRUCT / "072_p1_table.pdf")
+    check_nesting(s, len(c.text))
+    table = s.first("table")
+    assert table.attrs["source"] == "pdf" and table.attrs["rows"] == "6"
+    assert [p.kind for p in s.path_at(table.start)][:3] == ["body", "section", "table"]
+    row = table.children[3]                       # Lâm Đồng's row
+    cells = {x.attrs.get("column"): c.text[x.start:x.end] for x in row.children if x.end > x.start}
+    assert cells["PAR Index"] == "83,1/100" and cells["SIPAS"] == "83,0%"
+    assert c.text[row.start:row.end].startswith("Lâm")
+
+
+def test_pdf_without_figures_is_not_given_to_pdfplumber(monkeypatch):
+    import vanban.pipeline.structure.pdf_tables as pt
+
+    monkeypatch.setenv("VANBAN_OCR", "0")
+    monkeypatch.setattr(pt, "_ruled", lambda *a: pytest.fail("a page without figures was measured"))
+    s, _ = structure_of(FIX / "pdf" / "064_cong-dien-58-cd-vpcp-2026.pdf")
+    assert s.first("table") is None

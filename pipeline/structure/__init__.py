@@ -43,6 +43,9 @@ def parse_structure(clean: CleanText) -> Structure:
     if not lines:
         return Structure(parts=[], layout="plain")
     tables = [p for p in (table_part(t, text) for t in clean.tables) if p is not None]
+    if clean.raw.format == "pdf":
+        from vanban.pipeline.structure.pdf_tables import pdf_tables
+        tables.extend(t for t in pdf_tables(clean) if not any(t.start < o.end and o.start < t.end for o in tables))
     tables.sort(key=lambda p: p.start)
     anchor = find_anchor(lines)
     if anchor is None:
