@@ -272,9 +272,8 @@ def clean(raw: RawDocument) -> CleanText:
         text, offs, grid = markup.linearize_tables(text, offs)
         keep(grid)
     if "|" in text:
-        lines = markup._lines(text)
-        keep(markup.bar_tables(text, lines))
-        keep(markup.markdown_tables(text, lines))
+        keep(markup.bar_tables(text))
+        keep(markup.markdown_tables(text))
     # Each pass is skipped when the text lacks what every match of it contains
     # (a plain `in` test is far cheaper than a regex scan that finds nothing).
     if "|" in text:

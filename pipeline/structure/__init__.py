@@ -57,7 +57,7 @@ def parse_structure(clean: CleanText) -> Structure:
 
 def _article(clean: CleanText, lines: list[Line], tables: list[Part]) -> Structure:
     # a signature block (a text with no header may still end with one)
-    end_parts, end_line = _end_matter(lines, 0)
+    end_parts, end_line = _end_matter(clean.text, lines, 0)
     body_lines = lines[:end_line] if end_parts else lines
     parts = parse_news(clean, body_lines) if body_lines else []
     layout = "news" if (clean.raw.format == "html" or any(p.kind in ("headline", "lead", "byline") for p in parts)) \
@@ -75,7 +75,7 @@ def _article(clean: CleanText, lines: list[Line], tables: list[Part]) -> Structu
     return Structure(parts=_ordered(_trim_overlaps(parts)), layout=layout)
 
 
-def _end_matter(lines: list[Line], lo: int) -> tuple[list[Part], int]:
+def _end_matter(text: str, lines: list[Line], lo: int) -> tuple[list[Part], int]:
     """The recipients and the signed block(s) of a text with no header: only a
     block with a name counts. Returns the parts and the first line they take."""
     R = rules()
@@ -88,7 +88,7 @@ def _end_matter(lines: list[Line], lo: int) -> tuple[list[Part], int]:
             rec_parts.append((rp, j, nxt))
             skip.update(range(j, nxt))
             break
-    blocks = [b for b in find_blocks(lines, lo, n, skip) if b.named]
+    blocks = [b for b in find_blocks(lines, lo, n, skip, text) if b.named]
     main = _main_block(blocks, rec_parts, lines)
     if main is None:
         return [], n
@@ -127,7 +127,7 @@ def _official(clean: CleanText, lines: list[Line], anchor: int, tables: list[Par
         rp, nxt = recipients_at(lines, j, n)
         rec_parts.append((rp, j, nxt))
         skip.update(range(j, nxt))
-    blocks = find_blocks(lines, body_start, n, skip)
+    blocks = find_blocks(lines, body_start, n, skip, clean.text)
     main = _main_block(blocks, rec_parts, lines)
     if main is None and rec_parts:
         lone = lone_name_after(lines, rec_parts[0][2], n, skip)

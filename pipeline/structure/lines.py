@@ -53,7 +53,6 @@ def physical_lines(text: str, joined: list[int]) -> list[Line]:
             blank = True
             pos = end + 1
             continue
-        lead = raw_line.find(st[0])
         if (k < ncut and cuts[k] < end) or (page_marks and "-" in raw_line):
             # joined breaks (and page markers) cut this line further
             starts = [pos]
@@ -61,18 +60,19 @@ def physical_lines(text: str, joined: list[int]) -> list[Line]:
                 if cuts[k] >= pos:
                     starts.append(cuts[k] + 1)
                 k += 1
-            for idx, s in enumerate(starts):
-                e = (starts[idx + 1] - 1) if idx + 1 < len(starts) else end
-                pieces = _cut_page_marks(text, s, e) if page_marks else [(s, e)]
+            starts.append(end + 1)
+            for idx in range(len(starts) - 1):
+                s, e = starts[idx], starts[idx + 1] - 1
+                pieces = _cut_page_marks(text, s, e) if page_marks else ((s, e),)
                 for j, (a, b) in enumerate(pieces):
                     piece = text[a:b]
                     ps = piece.strip()
                     if ps:
-                        a2 = a + piece.find(ps[0])
+                        a2 = a + len(piece) - len(piece.lstrip())
                         append(Line(a2, a2 + len(ps), ps, idx == 0 and j == 0, blank))
                         blank = False
         else:
-            a2 = pos + lead
+            a2 = pos + len(raw_line) - len(raw_line.lstrip())
             append(Line(a2, a2 + len(st), st, True, blank))
             blank = False
         pos = end + 1

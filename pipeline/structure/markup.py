@@ -25,12 +25,10 @@ import re
 
 from vanban.schemas.document import TableSpans
 
-_LINE = re.compile(r"[^\n]*")
 _GRID_BORDER = re.compile(r"[ \t]*\+(?:[-=:]+\+)+[ \t]*")
 _GRID_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
 _DASH_GROUPS = re.compile(r"[ \t]*-{3,}(?:[ \t]+-{3,})+[ \t]*")
 _MD_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
-_MD_SEP = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*")
 MAX_MULTILINE_ROWS = 200        # lines a pandoc multiline table may span before its closing dashes
 
 
@@ -59,98 +57,86 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 # ---- bar lines ------------------------------------------------------------------
 
-def bar_tables(text: str, lines: list[tuple[int, int]] | None = None) -> list[TableSpans]:
-    """Tables drawn with bar lines. A table is a run of non-blank lines from a
-    bar line to the last bar line of the run; blocks of text between bars are
-    cells. Two bars between blocks end a row (the converter leaves out empty
-    cells at the end of a row, so a row may be short); more bars, or two at the
-    start, stand for empty cells."""
+_BAR_ONLY = re.compile(r"(?m)^[ \t]*\|[ \t]*$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def bar_tables(text: str) -> list[TableSpans]:
+    """Tables drawn with bar lines. A table is a run of bar lines with no blank
+    line between them; the blocks of text between bars are cells. Two bars
+    between blocks end a row (the converter leaves out empty cells at the end
+    of a row, so a row may be short); more bars, or two at the start, stand for
+    empty cells. Text before the first bar or after the last is not the table's."""
     if "|" not in text:
         return []
-    lines = lines if lines is not None else _lines(text)
-    kinds = []
-    for s, e in lines:
-        st = text[s:e].strip()
-        kinds.append("B" if st == "|" else ("_" if not st else "T"))
+    bars = [m.span() for m in _BAR_ONLY.finditer(text)]
     tables: list[TableSpans] = []
-    i, n = 0, len(lines)
-    while i < n:
-        if kinds[i] != "B":
-            i += 1
-            continue
-        # the run of non-blank lines from this bar
+    i = 0
+    while i < len(bars):
         j = i
-        while j < n and kinds[j] != "_":
+        while j + 1 < len(bars) and not _BLANK_LINE.search(text, bars[j][1], bars[j + 1][0] + 1):
             j += 1
-        last_bar = max(k for k in range(i, j) if kinds[k] == "B")
-        t = _bar_table(text, lines, kinds, i, last_bar)
+        t = _bar_table(text, bars[i:j + 1])
         if t is not None:
             tables.append(t)
-        i = j
+        i = j + 1
     return tables
 
 
-def _bar_table(text, lines, kinds, first: int, last: int) -> TableSpans | None:
-    # tokens: number of bars, then a block (start line, end line), alternating
-    tokens: list[tuple[int, int, int]] = []      # (bars before, block first line, block last line)
-    k = first
-    while k <= last:
-        bars = 0
-        while k <= last and kinds[k] == "B":
-            bars += 1
-            k += 1
-        if k > last:
-            tokens.append((bars, -1, -1))
-            break
-        b0 = k
-        while k <= last and kinds[k] == "T":
-            k += 1
-        tokens.append((bars, b0, k - 1))
+def _bar_table(text: str, run: list[tuple[int, int]]) -> TableSpans | None:
     rows: list[list[tuple[int, int]]] = []
     row: list[tuple[int, int]] = []
-    for idx, (bars, b0, b1) in enumerate(tokens):
-        if b0 < 0:                          # the closing bars
-            break
-        pos = lines[b0][0]
-        if idx == 0:
-            empties = bars - 1              # `|`, `|` at the start: an empty first cell
-        elif bars >= 2:                     # a row ends; more bars are empty cells
+    bars_since = 0
+    first = True
+    for idx in range(len(run) - 1):
+        bars_since += 1
+        s, e = _trim(text, run[idx][1], run[idx + 1][0])
+        if s >= e:
+            continue                            # two bars in a row
+        if first:
+            empties = bars_since - 1            # `|`, `|` at the start: an empty first cell
+            first = False
+        elif bars_since >= 2:                   # a row ends; more bars are empty cells
             rows.append(row)
             row = []
-            empties = bars - 2
+            empties = bars_since - 2
         else:
             empties = 0
-        row.extend([(pos, pos)] * empties)
-        row.append(_trim(text, lines[b0][0], lines[b1][1]))
+        row.extend([(s, s)] * empties)
+        row.append((s, e))
+        bars_since = 0
     if row:
         rows.append(row)
-    cells = sum(len(r) for r in rows)
-    if not rows or cells == 0 or all(s == e for r in rows for s, e in r):
+    if not rows:
         return None
     return TableSpans(rows=rows, source="bars")
 
 
 # ---- Markdown pipe tables --------------------------------------------------------
 
-def markdown_tables(text: str, lines: list[tuple[int, int]] | None = None) -> list[TableSpans]:
+_MD_SEP_LINE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
+
+
+def markdown_tables(text: str) -> list[TableSpans]:
     """`| a | b |` rows around a `|---|---|` separator line; one row per line."""
     if "|" not in text or "---" not in text:
         return []
-    lines = lines if lines is not None else _lines(text)
     tables: list[TableSpans] = []
-    i, n = 1, len(lines)
-    while i < n:
-        s, e = lines[i]
-        if not (_MD_SEP.fullmatch(text, s, e) and _MD_ROW.fullmatch(text, *lines[i - 1])):
-            i += 1
+    for m in _MD_SEP_LINE.finditer(text):
+        hs = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
+        he = m.start() - 1
+        if he <= hs or not _MD_ROW.fullmatch(text, hs, he):
             continue
-        rows = [_md_cells(text, *lines[i - 1])]
-        j = i + 1
-        while j < n and _MD_ROW.fullmatch(text, *lines[j]):
-            rows.append(_md_cells(text, *lines[j]))
-            j += 1
+        rows = [_md_cells(text, hs, he)]
+        pos = m.end() + 1
+        while pos < len(text):
+            le = text.find("\n", pos)
+            le = len(text) if le == -1 else le
+            if not _MD_ROW.fullmatch(text, pos, le):
+                break
+            rows.append(_md_cells(text, pos, le))
+            pos = le + 1
         tables.append(TableSpans(rows=rows, source="markdown"))
-        i = j
     return tables
 
 

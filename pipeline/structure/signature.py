@@ -17,9 +17,10 @@ recipients list is the signer.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from vanban.extractors.text import LOWER, NAME, UPPER, name_in_line
+from vanban.extractors.text import LOWER, NAME, RANK, UPPER, name_in_line
 from vanban.pipeline.structure.header import is_caps
 from vanban.pipeline.structure.lines import Line, fold, is_rule
 from vanban.pipeline.structure.rules import rules
@@ -201,8 +202,49 @@ def recipients_at(lines: list[Line], i: int, hi: int) -> tuple[Part, int]:
     return Part("recipients", lines[i].start, end, children=[]), j
 
 
-def find_blocks(lines: list[Line], lo: int, hi: int, skip: set[int]) -> list[Block]:
+# Where a signature block may stand, found over the whole text at once: a line
+# that is a name (a rank before it allowed), a name glued after a mark or
+# capitals, an authority line. Only the lines around them are read one by one.
+_ANCHOR = re.compile(
+    rf"(?m)^[ \t]*(?:(?:{RANK})?{NAME}[ \t]*$"
+    rf"|[{UPPER}][{UPPER} \t.,/&-]+[ \t]+{NAME}[ \t]*$"
+    r"|-?[ \t]*(?:T\s*/?\s*M|K\s*/?\s*T|T\s*/?\s*L|TUQ|Q)\s*[.:]?[ \t]*[A-ZĐÀ-Ỹ]{2})")
+_GLUED_ANCHOR = re.compile(rf"\)[ \t]*{NAME}[ \t]*$", re.M)      # `(Đã ký)Nguyễn Hòa Bình`
+WINDOW_ABOVE = 10           # lines above a name a block may start
+WINDOW_BELOW = 12           # lines below an authority line a block may run (its stamp included)
+
+
+def _windows(text: str, lines: list[Line], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Ranges of lines [a, b) around the anchors of possible blocks."""
+    if lo >= hi:
+        return []
+    starts = [ln.start for ln in lines]
+    ranges: list[tuple[int, int]] = []
+    a0, b0 = lines[lo].start, lines[hi - 1].end
+    found = [m.start() for m in _ANCHOR.finditer(text, a0, b0)]
+    if ")" in text:
+        found = sorted(found + [m.start() for m in _GLUED_ANCHOR.finditer(text, a0, b0)])
+    for pos in found:
+        j = bisect_right(starts, pos) - 1
+        a, b = max(lo, j - WINDOW_ABOVE), min(hi, j + WINDOW_BELOW)
+        if ranges and a <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], b))
+        else:
+            ranges.append((a, b))
+    return ranges
+
+
+def find_blocks(lines: list[Line], lo: int, hi: int, skip: set[int], text: str | None = None) -> list[Block]:
     """Signature blocks among lines [lo, hi), the lines in `skip` left out."""
+    if text is None:
+        return _find_blocks(lines, lo, hi, skip)
+    blocks: list[Block] = []
+    for a, b in _windows(text, lines, lo, hi):
+        blocks.extend(_find_blocks(lines, a, b, skip))
+    return blocks
+
+
+def _find_blocks(lines: list[Line], lo: int, hi: int, skip: set[int]) -> list[Block]:
     stamps = stamp_lines(lines, lo, hi)
     blocks: list[Block] = []
     cur: Block | None = None

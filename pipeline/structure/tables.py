@@ -35,11 +35,13 @@ def table_part(t: TableSpans, text: str) -> Part | None:
                 attrs["column"] = heads[ci]
             cells.append(Part("cell", s, e, attrs=attrs))
         # an empty cell stands where the cell before it ends (or where the next begins)
-        for k, c in enumerate(cells):
-            if c.start == c.end:
-                prev = next((cells[x].end for x in range(k - 1, -1, -1) if cells[x].start < cells[x].end), None)
-                nxt = next((cells[x].start for x in range(k + 1, len(cells)) if cells[x].start < cells[x].end), None)
-                c.start = c.end = prev if prev is not None else (nxt if nxt is not None else c.start)
+        first = next((c.start for c in cells if c.start < c.end), None)
+        prev = first
+        for c in cells:
+            if c.start < c.end:
+                prev = c.end
+            elif prev is not None:
+                c.start = c.end = prev
         cells.sort(key=lambda c: (c.start, c.end))
         rs = min(c.start for c in cells)
         re_ = max(c.end for c in cells)
