@@ -20,6 +20,8 @@ line is looked at a bounded number of times.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from vanban.pipeline.structure.header import find_anchor, is_caps, parse_header
 from vanban.pipeline.structure.lines import Line, fold, physical_lines
 from vanban.pipeline.structure.news import parse_news
@@ -174,9 +176,15 @@ def _official(clean: CleanText, lines: list[Line], anchor: int, tables: list[Par
     parts.sort(key=lambda p: p.start)
     # the appendices, each with its outline and signature blocks
     bounds = app_starts + [n]
+    blocks.sort(key=lambda bl: bl.start)
+    block_starts = [bl.start for bl in blocks]
+    table_starts = [t.start for t in data_tables]
     for k in range(len(app_starts)):
         a, b = bounds[k], bounds[k + 1]
-        parts.append(_appendix(lines, a, b, blocks, data_tables, text))
+        lo_pos, hi_pos = lines[a].start, lines[b - 1].end
+        near_blocks = blocks[bisect_left(block_starts, lo_pos):bisect_right(block_starts, hi_pos)]
+        near_tables = data_tables[bisect_left(table_starts, lo_pos):bisect_right(table_starts, hi_pos)]
+        parts.append(_appendix(lines, a, b, near_blocks, near_tables, text))
     return Structure(parts=_ordered(_trim_overlaps(parts)), layout=layout)
 
 
