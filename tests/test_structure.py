@@ -70,7 +70,7 @@ TEXT_KIND = {          # sections whose example's `expect` is the text of a part
     "motto": "motto", "place_date": "place_date", "enacting": "enacting", "addressee": "addressee",
     "subject_cue": "subject", "body_opener": "subject", "basis": "basis", "enacting_formula": "formula",
     "recipients": "recipients", "authority": "authority", "signer_title": "signer_title",
-    "signature_mark": "signer_name", "signature_stamp": "stamp", "byline": "byline",
+    "signature_mark": "signer_name", "signature_stamp": "stamp", "byline": "byline", "footnote": "footnote",
 }
 
 
@@ -433,3 +433,44 @@ def test_pdf_without_figures_is_not_given_to_pdfplumber(monkeypatch):
     monkeypatch.setattr(pt, "_ruled", lambda *a: pytest.fail("a page without figures was measured"))
     s, _ = structure_of(FIX / "pdf" / "064_cong-dien-58-cd-vpcp-2026.pdf")
     assert s.first("table") is None
+
+
+def test_reader_tables_are_carried_to_the_clean_text():
+    """A reader that knows its tables (docx, html) gives their cells in raw offsets;
+    cleaning carries them to the normalized text and the stage reads them as a table."""
+    from vanban.schemas.document import TableSpans
+
+    raw = "Bảng chỉ tiêu:\n\nChỉ  tiêu\n\nNăm 2025\n\nTỷ lệ che phủ rừng\n\n**55%**\n\nSau bảng."
+    def span(s):
+        a = raw.index(s)
+        return a, a + len(s)
+    cells = [[span("Chỉ  tiêu"), span("Năm 2025")], [span("Tỷ lệ che phủ rừng"), span("**55%**")]]
+    c = clean(RawDocument(path="x.docx", format="docx", text=raw, tables=[TableSpans(rows=cells, source="docx")]))
+    assert [[c.text[a:b] for a, b in row] for row in c.tables[0].rows] == [["Chỉ tiêu", "Năm 2025"],
+                                                                          ["Tỷ lệ che phủ rừng", "55%"]]
+    s = parse_structure(c)
+    value = s.first("table").children[1].children[1]
+    assert c.text[value.start:value.end] == "55%" and value.attrs["column"] == "Năm 2025"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = st.sampled_from([
+    "UBND TỈNH BẮC NINH\n", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n", "Số: 12/KH-UBND", " Hà Nội, ngày 3 tháng 4 năm 2024\n",
+    "KẾ HOẠCH\n", "V/v ", "Căn cứ Luật;\n", "I. MỤC TIÊU\n", "1. ", "a) ", "- ", "+ ", "Điều 2. ", "Chương I\n",
+    "Nơi nhận:\n", "- Lưu: VT.\n", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH\n", "PHÓ CHỦ TỊCH\n", "(Đã ký)", "Trần Văn An\n",
+    "PHỤ LỤC\n", "(Kèm theo Kế hoạch số 12)\n", "|\n", "| a | b |\n|---|---|\n", "+---+---+\n| x | y |\n+---+---+\n",
+    "--- PAGE 2 ---", "Thời gian ký: 24.07.2019\n", "\n", "\n\n", " ", "100%", "Nguồn: Báo X\n",
+])
+TEXT = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=40).map("".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT)
+def test_any_text_gives_well_nested_parts(raw):
+    c = clean(RawDocument(path="x", format="txt", text=raw))
+    s = parse_structure(c)
+    check_nesting(s, len(c.text))
+    for p in s.walk():
+        assert p.kind in __import__("vanban.schemas.structure", fromlist=["KINDS"]).KINDS

@@ -185,7 +185,7 @@ def _official(clean: CleanText, lines: list[Line], anchor: int, tables: list[Par
         near_blocks = blocks[bisect_left(block_starts, lo_pos):bisect_right(block_starts, hi_pos)]
         near_tables = data_tables[bisect_left(table_starts, lo_pos):bisect_right(table_starts, hi_pos)]
         parts.append(_appendix(lines, a, b, near_blocks, near_tables, text))
-    return Structure(parts=_ordered(_trim_overlaps(parts)), layout=layout)
+    return Structure(parts=_ordered(_footnotes(_trim_overlaps(parts), text)), layout=layout)
 
 
 def _layout(h) -> str:
@@ -297,6 +297,18 @@ def _trim_overlaps(parts: list[Part]) -> list[Part]:
                     continue
         out.append(p)
     return out
+
+
+def _footnotes(parts: list[Part], text: str) -> list[Part]:
+    """Paragraphs after the document that open with `[n]` are its footnotes."""
+    R = rules()
+    for p in parts:
+        if p.kind == "paragraph":
+            m = R.footnote.match(text[p.start:p.end])
+            if m:
+                p.kind = "footnote"
+                p.label = m.group("n")
+    return parts
 
 
 def _ordered(parts: list[Part]) -> list[Part]:

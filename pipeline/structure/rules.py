@@ -42,6 +42,7 @@ class Rules:
     byline: re.Pattern
     issuer_continues: re.Pattern
     body_start: re.Pattern
+    footnote: re.Pattern
 
 
 def _alt(entries: list[dict], flags: int = 0) -> re.Pattern:
@@ -75,6 +76,7 @@ def rules() -> Rules:
         byline=_alt(d["byline"]),
         issuer_continues=_alt(d["issuer_continues"]),
         body_start=_alt(d["body_start"]),
+        footnote=_alt(d["footnote"]),
     )
 
 
