@@ -370,7 +370,9 @@ def _date_value(words: str) -> str | None:
     """`ngày 16 tháng 6 năm 2025` -> 2025-06-16; `tháng12` glued, the accents
     lost (`ngay 25 thang 01 nam 2019`); a blank or unreadable day or month
     gives what is printed (`ngày … tháng 3 năm 2024` -> 2024-03, `2026`)."""
-    f = fold(words)
+    # OCR reads a digit as a letter beside other digits or words (`l5`, `O1`, `2O18`)
+    f = re.sub(r"(?<=[\d\s])[OIL](?=[\dOIL]*(?:\s|$))|(?<=\d)[OIL]", lambda m: "0" if m.group() == "O" else "1",
+               fold(words))
     m = re.search(r"NGAY\s*(\d{1,2})\s*[,.]?\s*THANG\s*(\d{1,2})\s*[,.]?\s*NAM\s*(\d{4})", f)
     if m:
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
