@@ -19,7 +19,7 @@ from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
 from vanban.extractors.places import find_provinces, modern_accents, name_on, province_in, province_of_district
 from vanban.extractors.symbols import issuer_code, normalize_symbol, type_code
-from vanban.extractors.text import collapse, fold, sentence_case, title_case_org
+from vanban.extractors.text import collapse, fold, is_caps, sentence_case, title_case_org
 from vanban.schemas.document import Doc
 from vanban.schemas.models import DocumentMeta
 
@@ -118,7 +118,15 @@ def _body_start() -> re.Pattern:
 
 
 def _org(label: str) -> str:
-    return title_case_org(modern_accents(_expand(collapse(label))))
+    """A body's name from the header, written as a name (`UBND TỈNH LÂM ĐỒNG` ->
+    `Ủy ban nhân dân tỉnh Lâm Đồng`): the abbreviations are expanded in the
+    case they are printed in, then the capitals lowered."""
+    label = modern_accents(collapse(label))
+    if is_caps(label):
+        for rx, rep in _ABBREV:
+            label = rx.sub(rep.upper(), label)
+        return re.sub(r"\btp\b", "TP", title_case_org(collapse(label)))
+    return _expand(label)
 
 
 class MetadataExtractor:

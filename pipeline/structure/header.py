@@ -496,7 +496,8 @@ def _subject_after_type(lines: list[Line], i: int, first_start: int | None, fixe
             if start is not None:
                 break
             continue
-        if start is not None and not ln.hard and not (caps_subject and not is_caps(t)):
+        worded = any(c.isalpha() for c in t)          # `2026 - 2030` has no case to change
+        if start is not None and not ln.hard and not (caps_subject and worded and not is_caps(t)):
             end = ln.end                # a line cleaning joined goes on (not from capitals into a sentence)
             i += 1
             continue
@@ -515,7 +516,7 @@ def _subject_after_type(lines: list[Line], i: int, first_start: int | None, fixe
             count = 1
             continue
         if (stop or (ln.blank_before and ln.hard) or R.enacting.search(ft)
-                or (not caps_subject and is_caps(t)) or (caps_subject and not is_caps(t))
+                or (worded and not caps_subject and is_caps(t)) or (worded and caps_subject and not is_caps(t))
                 or (R.body_opener.match(ft) and not is_caps(t))
                 or ln.end - start > SUBJECT_MAX_CHARS or count >= SUBJECT_MAX_LINES):
             break
