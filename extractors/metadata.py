@@ -172,6 +172,8 @@ class MetadataExtractor:
 
         num = f.get("number")
         law_cue = False
+        if num is not None and num.attrs.get("legible") == "no":
+            num = None          # a number OCR misread (`5Ø /KH-BCA-C04`) is no number
         if num is not None:
             meta.number = normalize_symbol(num.label or text[num.start:num.end])
             spans["number"] = doc.span_model(num.start, num.end)

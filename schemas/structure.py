@@ -22,7 +22,8 @@ KINDS: dict[str, str] = {
              "or the Party's ĐẢNG CỘNG SẢN VIỆT NAM",
     "parent_body": "the body above the issuer in a two-level header (UBND TỈNH above SỞ …); label: its full text",
     "issuer": "the issuing body (one part per printed piece; label: the body's full text)",
-    "number": "the symbol after Số: (300/KH-SCT); label: the symbol without spaces",
+    "number": "the symbol after Số: (300/KH-SCT); label: the symbol without spaces; attrs['legible'] = 'no' "
+              "when OCR misread it (5Ø /KH-BCA-C04)",
     "place_date": "Hà Tĩnh, ngày … tháng 3 năm 2024 (its `place` and `date` are its children)",
     "place": "the place of a place–date line (Hà Tĩnh)",
     "date": "the date of a place–date line (ngày … tháng 3 năm 2024)",

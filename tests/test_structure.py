@@ -474,3 +474,14 @@ def test_any_text_gives_well_nested_parts(raw):
     check_nesting(s, len(c.text))
     for p in s.walk():
         assert p.kind in __import__("vanban.schemas.structure", fromlist=["KINDS"]).KINDS
+
+
+def test_number_ocr_misread_is_marked_and_not_given():
+    text = ("BỘ CÔNG AN\nSố: 5Ø /KH-BCA-C04\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Hà Nội, tháng 10 năm 2025\nKẾ HOẠCH\nTổ chức Hội nghị\nI. MỤC ĐÍCH\nNội dung.")
+    s, _ = parse(text)
+    num = s.first("number")
+    assert num.label == "5Ø/KH-BCA-C04" and num.attrs["legible"] == "no"
+    assert labels(s, "issuer") == ["BỘ CÔNG AN"]            # not the number line
+    d = extract_text(text).document
+    assert (d.number, d.issuer, d.doc_type, d.issue_date) == (None, "Bộ Công an", "plan", "2025-10")

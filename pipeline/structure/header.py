@@ -159,7 +159,7 @@ def _number_in(text: str, ft: str) -> tuple[int, int, int] | None:
 
 @dataclass
 class _Fixed:
-    kind: str           # motto | party | number | date
+    kind: str           # motto | party | number | garbled (a number OCR misread) | date
     start: int          # text offsets (a place–date starts at its place)
     end: int
     sym: tuple[int, int] | None = None      # the number's symbol; the date's words
@@ -204,7 +204,7 @@ def _fixed_spans(text: str, lines: list[Line], hs: int, he: int) -> list[_Fixed]
         # `Số: 5Ø /KH-BCA-C04`: the number misread, the symbol's tail legible
         for m in _GARBLED_NUMBER.finditer(region):
             if m.start() == 0 or region[m.start() - 1] == "\n":
-                out.append(_Fixed("number", r0 + m.start(), r0 + m.end(), (r0 + m.start("sym"), r0 + m.end("sym"))))
+                out.append(_Fixed("garbled", r0 + m.start(), r0 + m.end(), (r0 + m.start("sym"), r0 + m.end("sym"))))
                 break
     for m in R.place_date.finditer(ft):
         if any(f.start <= r0 + m.start() < f.end for f in out):
@@ -325,8 +325,11 @@ def parse_header(text: str, lines: list[Line], anchor: int) -> Header:
             parts.append(Part("motto", f.start, f.end))
         elif f.kind == "party":
             parts.append(Part("motto", f.start, f.end, attrs={"party": "1"}))
-        elif f.kind == "number":
-            parts.append(Part("number", f.sym[0], f.sym[1], label=re.sub(r"\s+", "", text[f.sym[0]:f.sym[1]])))
+        elif f.kind in ("number", "garbled"):
+            part = Part("number", f.sym[0], f.sym[1], label=re.sub(r"\s+", "", text[f.sym[0]:f.sym[1]]))
+            if f.kind == "garbled":
+                part.attrs["legible"] = "no"        # OCR misread the number (`5Ø /KH-BCA-C04`)
+            parts.append(part)
         else:
             ps, ds = f.start, f.sym[0]
             pd = Part("place_date", ps, f.end)
