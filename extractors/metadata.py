@@ -95,18 +95,22 @@ def _combine(parent: str | None, child: str) -> str:
     return f"{child}, {parent}"
 
 
-def _accented(name: str, text: str, after: int) -> str:
+ACCENT_WINDOW = 8000        # the body names its issuer early
+
+
+def _accented(name: str, window: str, folded: str) -> str:
     """The spelling the body gives a header name, when it has more accents: an
     OCR'd header loses them (`CUC THUE TP HA NOI`, `BỘ TAI CHÍNH`), and the body
-    names the issuer again (`Cục Thuế TP Hà Nội có ý kiến như sau`)."""
+    names the issuer again (`Cục Thuế TP Hà Nội có ý kiến như sau`). `window` is
+    the text after the header, `folded` its accent-free form."""
     words = fold(name).split()
     if len(words) < 2:
         return name
     rx = re.compile(r"(?<![A-Z])" + r"\s+".join(map(re.escape, words)) + r"(?![A-Z])")
-    m = rx.search(fold(text), after)
+    m = rx.search(folded)
     if not m:
         return name
-    found = " ".join(text[m.start():m.end()].split())
+    found = " ".join(window[m.start():m.end()].split())
     marks = lambda s: sum(not c.isascii() for c in s)       # noqa: E731
     return found if marks(found) > marks(name) else name
 
@@ -225,8 +229,10 @@ class MetadataExtractor:
         issuer = f.get("issuer")
         parent = f.get("parent_body")
         if issuer is not None:
-            child = _org(_accented(issuer.label or text[issuer.start:issuer.end], text, header.end))
-            up = _org(_accented(parent.label, text, header.end)) if parent is not None and parent.label else None
+            window = text[header.end:header.end + ACCENT_WINDOW]
+            folded = fold(window)
+            child = _org(_accented(issuer.label or text[issuer.start:issuer.end], window, folded))
+            up = _org(_accented(parent.label, window, folded)) if parent is not None and parent.label else None
             meta.issuer = _combine(up, child)
             if not _is_central(meta.issuer) and len(meta.issuer.split()) <= 2:
                 meta.issuer = None   # a stray word, not an issuer

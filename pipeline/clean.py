@@ -98,7 +98,7 @@ def _special_pattern(chars: frozenset[str]) -> re.Pattern | None:
     return re.compile("|".join(alts))
 
 
-Edits = list[tuple[int, int, int]]        # (start, end, length written) of each replacement, in order
+Edits = list[tuple[int, int, str]]        # (start, end, text written) of each replacement, in order
 
 
 def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
@@ -116,7 +116,7 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
             same_length = False
         edits.append((s, e, r))
     if edits_out is not None:
-        edits_out.extend((s, e, len(r)) for s, e, r in edits)
+        edits_out.extend(edits)
     if not edits:
         return text, offs
     pieces: list[str] = []
@@ -154,12 +154,12 @@ def _move(positions: list[int], edits: Edits) -> list[int]:
     for idx in order:
         p = positions[idx]
         while k < len(edits) and edits[k][1] <= p:
-            s, e, n = edits[k]
-            shift += n - (e - s)
+            s, e, r = edits[k]
+            shift += len(r) - (e - s)
             k += 1
         if k < len(edits) and edits[k][0] < p:
-            s, e, n = edits[k]
-            out[idx] = s + shift + min(p - s, n)
+            s, e, r = edits[k]
+            out[idx] = s + shift + min(p - s, len(r))
         else:
             out[idx] = p + shift
     return out
@@ -233,7 +233,8 @@ class _Positions:
     def apply(self, text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, list[int]]:
         edits: Edits = []
         text, offs = _apply(text, offs, pattern, repl, edits if self.pos else None)
-        if self.pos and edits:
+        # replacements that keep their length move nothing
+        if self.pos and edits and any(len(r) != e - s for s, e, r in edits):
             self.pos = _move(self.pos, edits)
         return text, offs
 
@@ -299,7 +300,7 @@ def clean(raw: RawDocument) -> CleanText:
     # are final (it keeps the length; nothing after it moves text but the trim).
     edits: Edits = []
     text, offs = _apply(text, offs, _LINE_BREAK, _join_decision(text), edits)
-    joined = [s for s, e, n in edits if n == 1 and text[s] == " "]
+    joined = [s for s, e, r in edits if r == " "]
     # _EDGES (white space at either end) by slicing: the regex's `\s+\Z` is tried at
     # every run of white space in the text; str.strip() uses the same white space.
     lead = len(text) - len(text.lstrip())
