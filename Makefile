@@ -10,9 +10,9 @@ demo: setup
 	./scripts/demo.sh
 
 test:
-	EXTRAS=dev,notebooks,baselines ./scripts/setup.sh
+	EXTRAS=dev,notebooks,baselines,web BROWSER=1 ./scripts/setup.sh
 	.venv/bin/python -m pytest -q
 
 bench:
-	EXTRAS=dev,notebooks,baselines ./scripts/setup.sh
+	EXTRAS=dev,notebooks,baselines,web ./scripts/setup.sh
 	.venv/bin/python benchmarks/run.py

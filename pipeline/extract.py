@@ -7,13 +7,16 @@ targets, signatories) -> `Extraction`. The library entry points are
 from __future__ import annotations
 
 import hashlib
+import re
+import tempfile
 import time
 from pathlib import Path
 
 from vanban.pipeline.clean import clean
+from vanban.pipeline.readers import RawDocument, ReadError, read_document
+from vanban.pipeline.readers.sniff import SUFFIXES, check_size, sniff
 from vanban.pipeline.structure import parse_structure
-from vanban.schemas.document import Component, Doc
-from vanban.pipeline.readers import RawDocument, read_document
+from vanban.schemas.document import CleanText, Component, Doc
 from vanban.schemas.models import Extraction, Source
 
 def _code_version() -> str:
@@ -74,8 +77,8 @@ def run_components(doc: Doc, comps: list[Component] | None = None,
     return doc
 
 
-def build_extraction(raw: RawDocument, data: bytes | None = None,
-                     timings: dict[str, float] | None = None) -> Extraction:
+def _extract(raw: RawDocument, data: bytes | None = None,
+             timings: dict[str, float] | None = None) -> tuple[Extraction, CleanText]:
     t0 = time.perf_counter()
     doc = Doc(clean=clean(raw))
     if timings is not None:
@@ -90,21 +93,95 @@ def build_extraction(raw: RawDocument, data: bytes | None = None,
                     size=len(data) if data is not None else None,
                     pages=len(raw.pages) or None, ocr_pages=raw.ocr_pages)
     r = doc.results
-    return Extraction(
+    ex = Extraction(
         source=source, document=r["document"], citations=r["citations"], dates=r["dates"],
         commemorations=r["commemorations"], targets=r["targets"], signatories=r["signatories"],
         warnings=raw.warnings + doc.warnings, extractor_version=EXTRACTOR_VERSION,
     )
+    return ex, doc.clean
 
 
-def extract_file(path: str | Path, timings: dict[str, float] | None = None) -> Extraction:
-    """Read, clean and extract one file. Raises `ReadError` naming the file."""
+def build_extraction(raw: RawDocument, data: bytes | None = None,
+                     timings: dict[str, float] | None = None) -> Extraction:
+    return _extract(raw, data, timings)[0]
+
+
+def _read_data(data: bytes, name: str) -> RawDocument:
+    """Read a document given as bytes, named `name` in errors, warnings and
+    `source.path`; the format comes from the bytes, as for a file.
+
+    Text and HTML are decoded in memory. The PDF and Word readers work on a
+    file (pdfium, zip, LibreOffice), so their bytes go to a private temporary
+    directory, removed as soon as the reader returns; every message names
+    `name`, never the temporary file."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"expected a path or bytes, got {type(data).__name__}")
+    data = bytes(data)
+    check_size(name, len(data))
+    if not data:
+        raise ReadError(name, "empty file")
+    head = data[:8192]
+    zipped = head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+    kind = None if zipped else sniff(Path(name), head).kind
+    if kind in ("txt", "html"):           # readers that decode bytes in memory
+        if kind == "txt":
+            from vanban.pipeline.readers.txt import read_txt as reader
+        else:
+            from vanban.pipeline.readers.html import read_html as reader
+        suffix = Path(name).suffix.lower()
+        warnings = []
+        if SUFFIXES.get(suffix) not in (None, kind):
+            what = "plain text" if kind == "txt" else "HTML"
+            warnings.append(f"named {suffix} but the content is {what}: read as {kind}")
+        try:
+            raw = reader(name, data=data)
+        except ReadError:
+            raise
+        except Exception as e:      # a reader bug must not become a traceback
+            raise ReadError(name, f"could not read as {kind}: {type(e).__name__}: {e}")
+        raw.warnings = warnings + list(raw.warnings)
+        return raw
+    with tempfile.TemporaryDirectory(prefix="vanban-bytes-") as tmp:
+        # Only the extension comes from `name` (the readers' hint): no path of the caller's.
+        suffix = Path(name).suffix.lower()
+        f = Path(tmp) / ("document" + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ""))
+        f.write_bytes(data)
+        try:
+            raw = read_document(f)
+        except ReadError as e:
+            raise ReadError(name, e.problem.replace(str(f), name)) from None
+    raw.path = name
+    raw.warnings = [w.replace(str(f), name) for w in raw.warnings]
+    return raw
+
+
+def _read(path_or_bytes: str | Path | bytes, name: str | None) -> tuple[RawDocument, bytes]:
+    if isinstance(path_or_bytes, (str, Path)):
+        raw = read_document(path_or_bytes)
+        return raw, Path(path_or_bytes).read_bytes()
+    data = bytes(path_or_bytes) if isinstance(path_or_bytes, (bytearray, memoryview)) else path_or_bytes
+    return _read_data(data, name or "<bytes>"), data
+
+
+def extract_file(path_or_bytes: str | Path | bytes, name: str | None = None,
+                 timings: dict[str, float] | None = None) -> Extraction:
+    """Read, clean and extract one document: a path, or the file's bytes.
+
+    With bytes, `name` (a file name such as "kh-300.pdf") names the document in
+    `source.path` and in errors; its extension is only a hint, the format is
+    read from the bytes. Raises `ReadError` naming the file (or `name`)."""
+    return extract_with_text(path_or_bytes, name, timings)[0]
+
+
+def extract_with_text(path_or_bytes: str | Path | bytes, name: str | None = None,
+                      timings: dict[str, float] | None = None) -> tuple[Extraction, str]:
+    """`extract_file`, and the normalized text its offsets refer to, from one read."""
     t0 = time.perf_counter()
-    raw = read_document(path)
+    raw, data = _read(path_or_bytes, name)
     if timings is not None:
         timings["read"] = timings.get("read", 0.0) + time.perf_counter() - t0
-    data = Path(path).read_bytes()
-    return build_extraction(raw, data, timings)
+    ex, ct = _extract(raw, data, timings)
+    return ex, ct.text
 
 
 def extract_text(text: str, path: str = "<text>") -> Extraction:
@@ -112,6 +189,12 @@ def extract_text(text: str, path: str = "<text>") -> Extraction:
     return build_extraction(RawDocument(path=path, format="txt", text=text))
 
 
-def text_of(path: str | Path) -> str:
+def extract_clean(text: str, path: str = "<text>") -> tuple[Extraction, CleanText]:
+    """`extract_text`, and the `CleanText` whose offsets map every item back to
+    `text` (the spaCy component uses it to place items on a Doc's own text)."""
+    return _extract(RawDocument(path=path, format="txt", text=text))
+
+
+def text_of(path_or_bytes: str | Path | bytes, name: str | None = None) -> str:
     """The normalized text every offset refers to (`vanban text FILE`)."""
-    return clean(read_document(path)).text
+    return clean(_read(path_or_bytes, name)[0]).text

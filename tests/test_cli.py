@@ -66,4 +66,4 @@ def test_explain_text_and_html(tmp_path):
     out = tmp_path / "x.html"
     assert vanban("explain", f, "--html", out).returncode == 0
     page = out.read_text(encoding="utf-8")
-    assert "02/CTLT-BCT-CĐCT" in page and "CITATION" in page and "<mark" in page
+    assert "02/CTLT-BCT-CĐCT" in page and "CITATION" in page and 'href="#item-1"' in page

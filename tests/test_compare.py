@@ -1,6 +1,7 @@
-"""Targets across provinces: the indicator taxonomy, unit normalization, the
-provinces before and after the 2025 merger, and `vanban compare` on a store
-built from real plans (tests/fixtures/analysis, copied from the shared corpus)."""
+"""Targets across provinces on a store built from real plans (tests/fixtures/analysis,
+copied from the shared corpus): the indicator summary with codes, rows per target,
+one row per province (target against actual), the 2025 merger roll-up, unmapped
+phrasings, and `vanban compare`. The taxonomy itself is tested in test_indicators.py."""
 from __future__ import annotations
 
 import csv
@@ -12,12 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vanban.extractors.data import load
+from vanban.pipeline.analysis.compare import (ROLLUP_RULE, _roll_up, constituents_of, indicator_summary,
+                                              province_comparison, target_rows, unmapped_phrasings)
+from vanban.pipeline.analysis.indicators import UNMAPPED, taxonomy
 from vanban.pipeline.batch import Options, ingest
 from vanban.pipeline.cli import app
-from vanban.pipeline.analysis.compare import indicator_summary, target_rows
 from vanban.pipeline.extract import text_of
-from vanban.pipeline.analysis.indicators import UNMAPPED, map_indicator, normalize_value, taxonomy
+from vanban.pipeline.store import StoreError
 
 FIX = Path(__file__).parent / "fixtures" / "analysis"
 runner = CliRunner()
@@ -32,87 +34,23 @@ def db(tmp_path_factory) -> str:
 
 
 # ---------------------------------------------------------------------------
-# The taxonomy
-
-@pytest.mark.parametrize("ind", taxonomy(), ids=lambda i: i.code)
-def test_every_taxonomy_example_maps_to_its_code(ind):
-    m = map_indicator(ind.example, ind.example_unit)
-    assert m.code == ind.code, (ind.example, m)
-    assert m.confidence >= 0.5
-
-
-def test_taxonomy_covers_what_the_issue_asks_for():
-    codes = {i.code for i in taxonomy()}
-    assert {"export_turnover", "import_turnover", "retail_sales", "industrial_production_index",
-            "industrial_production_value", "cpi", "grdp_growth", "budget_revenue", "households_on_grid",
-            "renewable_capacity", "par_index", "sipas", "papi", "pci"} <= codes
-    assert any(c.startswith("award_") for c in codes)
-    dims = {u["dimension"] for u in load("units")["units"]}
-    for i in taxonomy():
-        assert set(i.dimensions) <= dims, i.code
-        assert i.name and i.synonyms, i.code
-
-
-def test_the_words_nearest_the_value_name_the_indicator():
-    # The extracted phrase carries the sentence before the indicator.
-    m = map_indicator('Phát động phong trào thi đua “Lao động giỏi”, hoàn thành vượt mức các chỉ tiêu kế hoạch '
-                      'năm 2024 của ngành, cụ thể: Phấn đấu thực hiện giá trị sản xuất CN-TTCN', "tỷ đồng")
-    assert m.code == "industrial_production_value"
-    # The value first: "100% cán bộ … đạt danh hiệu Lao động tiên tiến".
-    m = map_indicator('cán bộ công chức đạt danh hiệu "Lao động tiên tiến", có', "%",
-                      ' 100% cán bộ công chức đạt danh hiệu "Lao động tiên tiến", có ')
-    assert m.code == "award_advanced_worker"
-
-
-def test_units_decide_between_level_and_growth():
-    assert map_indicator("kim ngạch xuất khẩu", "triệu USD").measure == "level"
-    m = map_indicator("kim ngạch xuất khẩu", "%")
-    assert (m.code, m.measure) == ("export_turnover", "growth")
-    assert map_indicator("GRDP theo giá hiện hành", "tỷ đồng").code == "grdp"
-    assert map_indicator("tăng trưởng GRDP", "%").code == "grdp_growth"
-
-
-def test_what_maps_nowhere_stays_unmapped():
-    for phrase, unit in [("số vụ phạm tội về ma túy được phát hiện, bắt giữ", "%"), ("Phấn đấu", "%"),
-                         ("tỷ trọng công nghiệp trong GRDP", "%"),          # excluded: a share, not growth
-                         ("tổng giá trị sản phẩm Xoài tham gia xuất khẩu", "triệu USD")]:   # a sub-item
-        assert map_indicator(phrase, unit).code == UNMAPPED, phrase
-    # A unit alone is a weak hint: below the default threshold, visible with a lower one.
-    m = map_indicator("đưa vào khai thác", "MW")
-    assert m.code == UNMAPPED and 0 < m.confidence < 0.5
-    assert map_indicator("đưa vào khai thác", "MW", min_confidence=0.3).code == "renewable_capacity"
-
-
-def test_a_target_naming_several_indices_counts_for_each():
-    m = map_indicator("Phấn đấu kết quả đánh giá các Chỉ số PAR Index, SIPAS, PAPI năm 2026 của tỉnh nằm trong nhóm",
-                      "tỉnh, thành phố")
-    assert set(m.codes) == {"par_index", "sipas", "papi"}
-
-
-@pytest.mark.parametrize("value,unit,base,base_unit", [
-    (1750, "triệu USD", 1.75e9, "USD"), (2.6, "tỷ USD", 2.6e9, "USD"), (42500, "tỷ đồng", 4.25e13, "VND"),
-    (75, "triệu đồng", 7.5e7, "VND"), (12, "nghìn tỷ đồng", 1.2e13, "VND"), (99.82, "%", 99.82, "%"),
-    (115, "MW", 1.15e8, "W"), (419, "hộ", 419, "hộ")])
-def test_units_are_normalized_for_comparison(value, unit, base, base_unit):
-    n = normalize_value(value, unit)
-    assert math.isclose(n.value, base) and n.unit == base_unit
-
-
-# ---------------------------------------------------------------------------
 # The store
 
 def test_without_an_indicator_compare_lists_indicators(db):
     rows = indicator_summary(db)
     by = {r["indicator_code"]: r for r in rows}
     assert set(by) == {i.code for i in taxonomy()} | {UNMAPPED}
+    assert len(rows) >= 150
     assert by["export_turnover"]["province_names"] == ["Bến Tre", "Hòa Bình", "Sơn La"]
+    assert by["sex_ratio_at_birth"]["official_code"] == "0205" and by["sex_ratio_at_birth"]["code_version"] == "2010"
+    assert by["par_index"]["system"] == "governance" and by["par_index"]["source"]
     assert by[UNMAPPED]["targets"] > 0          # visible, not dropped
     assert rows[-1]["indicator_code"] == UNMAPPED
     counts = [r["provinces"] for r in rows[:-1]]
     assert counts == sorted(counts, reverse=True)
     res = runner.invoke(app, ["compare", "--db", db])
     assert res.exit_code == 0, res.output
-    assert "export_turnover" in res.output and "unmapped" in res.output
+    assert "export_turnover" in res.output and "unmapped" in res.output and "0205" in res.output
 
 
 # (indicator, province, as printed in the source, value in the base unit, base unit)
@@ -183,3 +121,75 @@ def test_compare_command_formats_and_errors(db):
     assert res.exit_code == 1 and "unknown indicator" in res.output
     res = runner.invoke(app, ["compare", "--db", str(Path(db).with_name("missing.duckdb"))])
     assert res.exit_code == 1 and "no store" in res.output
+
+
+def test_most_targets_of_real_plans_map_to_an_indicator(db):
+    rows = target_rows(db, UNMAPPED)
+    mapped = [r for r in indicator_summary(db) if r["indicator_code"] != UNMAPPED]
+    total = sum(r["targets"] for r in mapped) + len(rows)
+    # Targets naming several indices count once per index: the share is a lower bound on targets.
+    assert sum(r["targets"] for r in mapped) / total >= 0.6
+
+
+def test_official_codes_and_legacy_keys_select_an_indicator(db):
+    assert target_rows(db, "0205") == target_rows(db, "sex_ratio_at_birth")     # an official code is accepted
+    with pytest.raises(StoreError, match="unknown indicator"):
+        target_rows(db, "9999")
+    rows = target_rows(db, "online_public_services")
+    assert rows and all(r["rule"] in {"synonym", "weak", "rule", "unaccented", "span"} and r["matched"] for r in rows)
+
+
+def test_one_row_per_province_pairs_a_target_with_the_actual(db):
+    rows = province_comparison(db, "online_public_services")
+    by = {(r["province"], r["year"]): r for r in rows}
+    assert {p for p, _ in by} == {"Bắc Ninh", "Lâm Đồng"}
+    for r in rows:
+        assert r["target_documents"] and r["target"] is not None and r["comparator"]
+        if r["actual"] is not None:
+            assert r["actual_documents"] and r["achieved_pct"] == round(100 * r["actual_base"] / r["target_base"], 1)
+    assert province_comparison(db, "online_public_services", year=2030) == [r for r in rows if r["year"] == 2030]
+
+
+def test_merged_provinces_add_money_and_never_add_rates(db):
+    assert constituents_of("Vĩnh Long") == ["Bến Tre", "Trà Vinh", "Vĩnh Long"]
+    rows = {r["province"]: r for r in province_comparison(db, "export_turnover", merged=True)}
+    vl = rows["Vĩnh Long"]
+    assert vl["constituents"] == ["Bến Tre"] and math.isclose(vl["target"], 1.75e9) and vl["target_unit"] == "USD"
+    assert vl["rollup"].startswith("sum (incomplete: 1 of 3")
+    assert rows["Sơn La"]["rollup"] is None          # not merged: as printed
+    # Two pre-merger provinces with a rate target: listed, never added.
+    base = {"year": 2025, "measure": "level", "comparator": ">=", "unit_base": "%", "achieved_pct": None,
+            "actual": None, "actual_unit": None, "actual_base": None, "target_documents": ["a"], "actual_documents": [],
+            "province_merged": "Vĩnh Long", "indicator_code": "poverty_rate", "official_code": None, "rollup": None}
+    rate = _roll_up([{**base, "province": "Bến Tre", "constituents": ["Bến Tre"], "dimension": "percent",
+                      "target": 2.0, "target_unit": "%", "target_base": 2.0},
+                     {**base, "province": "Trà Vinh", "constituents": ["Trà Vinh"], "dimension": "percent",
+                      "target": 1.5, "target_unit": "%", "target_base": 1.5}])
+    assert len(rate) == 1 and rate[0]["target"] is None and rate[0]["target_base"] is None
+    assert rate[0]["rollup"].startswith("not added (rate)") and "Bến Tre 2" in rate[0]["rollup"]
+    money = _roll_up([{**base, "province": p, "constituents": [p], "dimension": "money_vnd", "unit_base": "VND",
+                       "target": v, "target_unit": "tỷ đồng", "target_base": v * 1e9}
+                      for p, v in [("Bến Tre", 10), ("Trà Vinh", 20), ("Vĩnh Long", 30)]])
+    assert money[0]["target"] == 6e10 and money[0]["rollup"] == "sum"
+    assert "never added" in ROLLUP_RULE
+
+
+def test_unmapped_phrasings_are_listed_most_frequent_first(db):
+    rows = unmapped_phrasings(db, limit=0)
+    assert rows and all(r["targets"] >= 1 and r["phrasing"] and r["document"] for r in rows)
+    counts = [r["targets"] for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    assert sum(counts) == len(target_rows(db, UNMAPPED))
+    assert len(unmapped_phrasings(db, limit=2)) == 2
+    res = runner.invoke(app, ["compare", "--unmapped", "-n", "3", "--format", "json", "--db", db])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert len(out) == 3 and out[0]["targets"] == counts[0]
+
+
+def test_compare_provinces_command(db):
+    res = runner.invoke(app, ["compare", "-i", "export_turnover", "--provinces", "--merged-provinces", "--db", db])
+    assert res.exit_code == 0, res.output
+    assert "Vĩnh Long" in res.output and "sum (incomplete" in res.output and "seed_000.txt" in res.output
+    res = runner.invoke(app, ["compare", "--provinces", "--db", db])
+    assert res.exit_code == 1 and "--indicator" in res.output

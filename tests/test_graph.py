@@ -208,6 +208,48 @@ def test_cites_and_cited_by_commands(store):
     assert res.exit_code == 1 and "no citation path" in res.output
 
 
+def test_lookups_by_label_number_and_file_name(store):
+    G = store["G"]
+    law = "luật|thi đua khen thưởng"
+    label = G.nodes[law]["label"]
+    # the label as `graph top` prints it, in any case and with or without accents
+    for ref in (label, "Luật Thi đua, khen thưởng", label.upper(), "luat thi dua, khen thuong",
+                "  Luật Thi đua, khen thưởng "):
+        assert resolve(G, ref) == law, ref
+    # a label with the province `graph top` adds to a local document, and without it when that is unique
+    plan = "144/KH-UBND|UBND|2025@Bắc Ninh"
+    assert resolve(G, G.nodes[plan]["label"]) == plan
+    with pytest.raises(GraphError, match="matches 2 documents"):
+        resolve(G, "Kế hoạch 144/KH-UBND")           # Bắc Ninh's and Sơn La's
+    # a number printed with leading zeros or with slashes for dashes
+    assert resolve(G, "57/NQ/TW") == resolve(G, "57-NQ/TW") == "57-NQ/TW|TW|2024"
+    # a stored file by name or path
+    f = FIX / "004_ke-hoach-144-kh-ubnd-ubnd-tinh-bac-ninh.txt"
+    assert resolve(G, f.name) == resolve(G, str(f.resolve())) == plan
+    res = runner.invoke(app, ["graph", "cited-by", label, "--format", "json", "--db", store["db"]])
+    assert res.exit_code == 0, res.output
+    citing = [f.name for f in store["files"] if re.search(INDEPENDENT[law], text_of(f))]
+    assert sorted(Path(r["document"]).name for r in json.loads(res.output)) == sorted(citing)
+
+
+def test_a_lookup_that_finds_nothing_says_why(store):
+    G, db = store["G"], store["db"]
+    cited = "13/2023/NĐ-CP|CP|2023"                 # cited by 4 stored documents, itself not stored
+    assert not G.nodes[cited]["in_store"]
+    res = runner.invoke(app, ["graph", "cites", "13/2023/NĐ-CP", "--db", db])
+    assert res.exit_code == 0
+    assert "Nghị định 13/2023/NĐ-CP is cited by 4 documents but is not in the store" in res.output
+    assert "(0 rows)" not in res.output
+    # machine-readable formats keep their shape: an empty array, the sentence on stderr
+    res = runner.invoke(app, ["graph", "cites", "13/2023/NĐ-CP", "--format", "json", "--db", db])
+    assert res.exit_code == 0 and json.loads(res.stdout) == [] and "not in the store" in res.stderr
+    # a stored document nobody cites
+    note = "note_son_la.txt"
+    assert G.in_degree(resolve(G, note)) == 0
+    res = runner.invoke(app, ["graph", "cited-by", note, "--db", db])
+    assert res.exit_code == 0 and "no stored document cites" in res.output and note in res.output
+
+
 def test_graphml_export_loads_in_networkx(store, tmp_path):
     G = store["G"]
     out = tmp_path / "g.graphml"

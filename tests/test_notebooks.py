@@ -1,6 +1,8 @@
 """Both notebooks run top to bottom, with a kernel from this virtual
 environment, on a store built from corpus/samples and the analysis fixtures,
-and save their charts."""
+and save their charts under notebooks/output/. Those PNGs are not tracked
+(.gitignore): this run makes them afresh, so they always show what the
+notebooks compute now."""
 from __future__ import annotations
 
 import json
@@ -33,7 +35,10 @@ def env(tmp_path_factory):
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "vanban test", "language": "python"}))
-    return {"db": db, "out": tmp / "output", "jupyter": tmp / "jupyter"}
+    out = NOTEBOOKS / "output"
+    for old in out.glob("*.png"):           # what is there afterwards is this run's
+        old.unlink()
+    return {"db": db, "out": out, "jupyter": tmp / "jupyter"}
 
 
 def run(name: str, env, monkeypatch) -> "nbformat.NotebookNode":
@@ -54,6 +59,15 @@ def printed(nb) -> str:
 
 def is_png(p: Path) -> bool:
     return p.exists() and p.stat().st_size > 10_000 and p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_charts_are_not_tracked():
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files", "notebooks/output"], cwd=ROOT, capture_output=True, text=True)
+    if tracked.returncode == 0:             # (a source tree without git has nothing to check)
+        assert tracked.stdout.strip() == ""
+    assert "/notebooks/output/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_cross_province_targets_notebook(env, monkeypatch):

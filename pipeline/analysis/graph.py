@@ -384,27 +384,74 @@ def path(G: nx.DiGraph, a: str, b: str, undirected: bool = False) -> list[dict[s
     return out
 
 
+def _label_forms(label: str) -> set[str]:
+    """A label as a user may type it: as printed, and without its "(province)"."""
+    bare = re.sub(r"\s*\([^()]*\)$", "", label)
+    return {label.casefold(), bare.casefold()}
+
+
 def resolve(G: nx.DiGraph, ref: str) -> str:
-    """The node a user means by REF: a node id, a stored file's path (or its
-    name), a document number (`13/2023/NĐ-CP`), or the start of a node id."""
+    """The node a user means by REF, tried in this order: a node id; a stored
+    file's path or file name; a document number (`13/2023/NĐ-CP`, leading zeros
+    and slash forms as in the graph); a label as `graph top` prints it (`Luật
+    Thi đua, khen thưởng`, `Kế hoạch 24/KH-UBND (Bắc Ninh)`, with or without the
+    province, any case, accents optional); the start of a node id.
+    Raises GraphError naming the candidates when REF fits several."""
     if ref in G:
         return ref
-    cands: list[str] = []
+    ref = ref.strip()
     p = ref.rstrip("/")
-    for n, a in G.nodes(data=True):
-        if a.get("path") and (a["path"] == p or a["path"].endswith("/" + p) or Path(a["path"]).name == p):
-            cands.append(n)
-    if not cands and re.match(r"\d", ref.strip()):
-        want = canonical_number(ref)
-        cands = [n for n in G.nodes if not n.startswith("doc:") and n.split("|")[0] == want]
-    if not cands:
-        low = ref.casefold()
-        cands = [n for n in G.nodes if n.casefold().startswith(low)]
+    tries = [
+        lambda: [n for n, a in G.nodes(data=True) if a.get("path") and (
+            a["path"] == p or a["path"].endswith("/" + p) or Path(a["path"]).name == p)],
+        lambda: _by_number(G, ref) if re.match(r"\d", ref) else [],
+        lambda: [n for n, a in G.nodes(data=True) if ref.casefold() in _label_forms(a.get("label") or "")],
+        lambda: [n for n, a in G.nodes(data=True)
+                 if _fold(ref) in {_fold(x) for x in _label_forms(a.get("label") or "")}],
+        lambda: [n for n in G.nodes if n.casefold().startswith(ref.casefold())],
+    ]
+    cands: list[str] = []
+    for find in tries:
+        cands = find()
+        if cands:
+            break
     if len(cands) == 1:
         return cands[0]
     if not cands:
-        raise GraphError(f"no document in the graph matches {ref!r}")
-    raise GraphError(f"{ref!r} matches {len(cands)} documents; give one of: " + ", ".join(sorted(cands)[:10]))
+        raise GraphError(f"no document in the graph matches {ref!r}: give a stored file's name, a document number "
+                         "or a label as `vanban graph top` prints it")
+    shown = sorted(cands)[:10]
+    raise GraphError(f"{ref!r} matches {len(cands)} documents; give one of: "
+                     + ", ".join(f"{n} ({G.nodes[n].get('label')})" for n in shown))
+
+
+def _by_number(G: nx.DiGraph, ref: str) -> list[str]:
+    want = _number_key(ref)
+    out = []
+    for n, a in G.nodes(data=True):
+        if n.startswith("doc:"):
+            continue
+        if _number_key(n.split("|")[0]) == want or (a.get("number") and _number_key(a["number"]) == want):
+            out.append(n)
+    return out
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def empty_note(G: nx.DiGraph, node: str, asked: str, looking_for: str) -> str:
+    """Why a lookup found nothing, in words: `looking_for` is "cites" (what the
+    node cites) or "cited-by" (who cites it)."""
+    a = G.nodes[node]
+    name = a.get("label") or node
+    if looking_for == "cites":
+        if not a.get("in_store"):
+            return (f"{name} is cited by {_count(G.in_degree(node), 'document')} but is not in the store, so what it "
+                    f'cites is unknown (`vanban graph cited-by "{asked}"` lists who cites it)')
+        return f"{name} ({Path(a['path']).name}) cites no document"
+    where = f" ({Path(a['path']).name})" if a.get("path") else " (not in the store)"
+    return f"no stored document cites {name}{where}"
 
 
 # ---------------------------------------------------------------------------

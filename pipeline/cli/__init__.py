@@ -12,10 +12,29 @@ from vanban.pipeline.readers import ReadError
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},      # -h as well, in every command
     help="Structured data from Vietnamese official documents: citations, dates, "
          "commemorations, targets and signatories, each with its place in the text.",
 )
 
+
+# ---- `vanban --version` ------------------------------------------------------
+
+def _print_version(value: bool) -> None:
+    if value:
+        from vanban import __version__
+
+        print(f"vanban {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="Print vanban's version and exit.")) -> None:
+    pass
+
+
+# ------------------------------------------------------------------------------
 
 def _err(msg: str) -> None:
     print(f"vanban: {msg}", file=sys.stderr)
@@ -77,7 +96,7 @@ def _register_optional() -> None:
     import importlib
 
     for mod in ("vanban.pipeline.cli.explain", "vanban.pipeline.cli.store", "vanban.pipeline.cli.analysis",
-                "vanban.pipeline.cli.outline"):
+                "vanban.pipeline.cli.outline", "vanban.pipeline.cli.web"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as e:

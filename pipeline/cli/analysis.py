@@ -43,23 +43,36 @@ def _fail(e: Exception) -> None:
 COMPARE_HELP = """Compare provinces' targets, indicator by indicator.
 
 Every target in the store is mapped to the indicator taxonomy
-(extractors/data/indicators.yaml) with a confidence; what maps nowhere is
-listed as `unmapped`. Values are also given in the base unit of their
-dimension (tỷ đồng and triệu đồng in VND, triệu USD in USD, MW in W, %).
+(extractors/data/indicators.yaml and indicators/: the national statistical
+indicators, governance indices such as PAR Index, PCI, PAPI and DTI, the
+Vietnamese SDG indicators and national programmes' indicators) with a
+confidence and the alias or rule that decided; what maps nowhere is listed as
+`unmapped`. Values are also given in the base unit of their dimension (tỷ đồng
+and triệu đồng in VND, triệu USD in USD, MW in W, %, ‰).
 
-Without --indicator: every indicator, with how many provinces, documents and
-targets the store has for it. With --indicator CODE: one row per province and
-target, with value, unit, growth, year, comparator and the source document
-with the target's offsets (`vanban text FILE` prints the text they refer to).
+Without --indicator: every indicator with its key, official code (where a
+source gives one), system, and how many provinces, documents and targets the
+store has for it. With --indicator CODE (a key such as `export_turnover`, or
+an official code such as `0205`): one row per province and target, with value,
+unit, growth, year, comparator and the source document with the target's
+offsets (`vanban text FILE` prints the text they refer to). With --provinces
+as well: one row per province and year, the target against the actual a later
+report states. --unmapped lists the most frequent phrasings that map to no
+indicator, so the taxonomy can grow where the documents are.
 
 The province is the one in force on the document's date; with
 --merged-provinces, the province it belongs to since the 1 July 2025 merger
-(a 2024 Bến Tre target is compared within Vĩnh Long).
+(a 2024 Bến Tre target is compared within Vĩnh Long). With --provinces, merged
+provinces are rolled up: money and counts add up, rates are never added.
 """
 
 _TABLE_COLS = ["province", "province_on_date", "value", "unit", "value_base", "unit_base", "measure", "comparator",
                "growth_pct", "year", "confidence", "indicator", "document", "char_start", "char_end"]
-_SUMMARY_COLS = ["indicator_code", "name", "dimension", "provinces", "documents", "targets", "province_names"]
+_SUMMARY_COLS = ["indicator_code", "official_code", "system", "name", "unit", "provinces", "documents", "targets",
+                 "province_names"]
+_COMPARISON_COLS = ["province", "year", "measure", "comparator", "target", "target_unit", "actual", "actual_unit",
+                    "achieved_pct", "rollup", "target_documents", "actual_documents"]
+_UNMAPPED_COLS = ["targets", "documents", "provinces", "phrasing", "units", "nearest", "nearest_confidence"]
 
 
 def register(app: typer.Typer) -> None:
@@ -77,13 +90,30 @@ def register(app: typer.Typer) -> None:
         fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="Output format (json: an array of "
                                                                               "objects; csv and json carry every "
                                                                               "column)."),
+        provinces: bool = typer.Option(False, "--provinces", help="With --indicator: one row per province and year, "
+                                                                   "target against actual."),
+        unmapped: bool = typer.Option(False, "--unmapped", help="The most frequent phrasings that map to no indicator."),
+        limit: int = typer.Option(50, "--limit", "-n", min=0, help="With --unmapped: how many phrasings (0: all)."),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
-        from vanban.pipeline.analysis.compare import indicator_summary, target_rows
+        from vanban.pipeline.analysis.compare import (indicator_summary, province_comparison, target_rows,
+                                                      unmapped_phrasings)
         from vanban.pipeline.store import StoreError
 
         try:
-            if indicator is None:
+            if unmapped:
+                rows = unmapped_phrasings(db, status=status.value, limit=limit, min_confidence=min_confidence)
+                _emit(rows, fmt, _UNMAPPED_COLS, max_width=60)
+            elif provinces:
+                if indicator is None:
+                    raise StoreError("--provinces needs --indicator CODE")
+                rows = province_comparison(db, indicator, year=year, merged=merged, min_confidence=min_confidence)
+                if fmt is OutFormat.table:
+                    for r in rows:
+                        for k in ("target_documents", "actual_documents"):
+                            r[k] = ", ".join(Path(d).name for d in r[k])
+                _emit(rows, fmt, _COMPARISON_COLS, max_width=50)
+            elif indicator is None:
                 rows = indicator_summary(db, year=year, merged=merged, status=status.value,
                                          min_confidence=min_confidence)
                 _emit(rows, fmt, _SUMMARY_COLS)
@@ -110,6 +140,15 @@ def register(app: typer.Typer) -> None:
         except StoreError as e:
             _fail(e)
 
+    def _emit_lookup(rows, fmt, cols, G, node: str, asked: str, looking_for: str) -> None:
+        """Rows, or (when there are none) a sentence saying why instead of a bare "(0 rows)"."""
+        from vanban.pipeline.analysis.graph import empty_note
+
+        if rows or fmt is not OutFormat.table:
+            _emit(rows, fmt, cols)
+        if not rows:
+            print(empty_note(G, node, asked, looking_for), file=sys.stderr if fmt is not OutFormat.table else sys.stdout)
+
     def _resolve(G, ref: str) -> str:
         from vanban.pipeline.analysis.graph import GraphError, resolve
 
@@ -135,7 +174,8 @@ def register(app: typer.Typer) -> None:
 
     @graph.command("cites")
     def graph_cites(
-        doc: str = typer.Argument(..., help="A stored file (path or name), a document number, or a node id."),
+        doc: str = typer.Argument(..., help="A stored file (path or name), a document number (300/KH-SCT), a label as "
+                                            "`graph top` prints it, or a node id."),
         fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
@@ -143,12 +183,14 @@ def register(app: typer.Typer) -> None:
         from vanban.pipeline.analysis.graph import cites
 
         G = _load(db)
-        _emit(cites(G, _resolve(G, doc)), fmt, ["node", "label", "relation", "mentions", "in_store", "char_start",
-                                                 "char_end", "page"])
+        node = _resolve(G, doc)
+        _emit_lookup(cites(G, node), fmt, ["node", "label", "relation", "mentions", "in_store", "char_start",
+                                           "char_end", "page"], G, node, doc, "cites")
 
     @graph.command("cited-by")
     def graph_cited_by(
-        doc: str = typer.Argument(..., help="A document number (13/2023/NĐ-CP), a node id, or a stored file."),
+        doc: str = typer.Argument(..., help="A document number (13/2023/NĐ-CP), a label as `graph top` prints it "
+                                            "(\"Luật Thi đua, khen thưởng\"), a stored file (path or name), or a node id."),
         fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
     ) -> None:
@@ -156,13 +198,15 @@ def register(app: typer.Typer) -> None:
         from vanban.pipeline.analysis.graph import cited_by
 
         G = _load(db)
-        _emit(cited_by(G, _resolve(G, doc)), fmt, ["node", "label", "province", "relation", "mentions", "document",
-                                                    "char_start", "char_end", "page"])
+        node = _resolve(G, doc)
+        _emit_lookup(cited_by(G, node), fmt, ["node", "label", "province", "relation", "mentions", "document",
+                                              "char_start", "char_end", "page"], G, node, doc, "cited-by")
 
     @graph.command("path")
     def graph_path(
-        a: str = typer.Argument(..., help="Where the chain starts (the citing end)."),
-        b: str = typer.Argument(..., help="Where it ends (the cited end)."),
+        a: str = typer.Argument(..., help="Where the chain starts (the citing end): a stored file, a number or a "
+                                          "label."),
+        b: str = typer.Argument(..., help="Where it ends (the cited end): a number, a label or a stored file."),
         undirected: bool = typer.Option(False, "--undirected", help="Follow citations either way."),
         fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help=FORMAT_HELP),
         db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
