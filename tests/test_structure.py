@@ -485,3 +485,12 @@ def test_number_ocr_misread_is_marked_and_not_given():
     assert labels(s, "issuer") == ["BỘ CÔNG AN"]            # not the number line
     d = extract_text(text).document
     assert (d.number, d.issuer, d.doc_type, d.issue_date) == (None, "Bộ Công an", "plan", "2025-10")
+
+
+def test_numbered_heading_without_header_is_an_outline_not_a_headline():
+    s, text = parse("6. Chỉ tiêu chủ yếu đến năm 2030\n\n6.3. Trên 80% các đơn vị và cán bộ, chiến sĩ lực lượng chuyên "
+                    "trách được trang bị phương tiện kỹ thuật nghiệp vụ hiện đại.")
+    assert s.first("headline") is None and s.layout == "plain"
+    goal = s.find("section")[0]
+    assert goal.label == "6." and goal.attrs["topic"] == "goals"
+    assert [p.label for p in goal.children if p.kind == "list_item"] == ["6.3."]

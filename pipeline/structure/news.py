@@ -25,7 +25,9 @@ _AUTHOR_LINE = re.compile(r"[A-ZĐÀ-Ỹ][\w.\- ]+")
 
 
 def _headline_like(t: str) -> bool:
-    return not _NOT_HEADLINE.search(t)
+    """Not a photo credit, a bullet, a site's banner, nor a numbered heading or
+    item (`6. Chỉ tiêu chủ yếu đến năm 2030` opens an outline, not an article)."""
+    return not _NOT_HEADLINE.search(t) and not rules().label.match(t)
 
 
 def find_headline(clean: CleanText, lines: list[Line]) -> Line | tuple[int, int] | None:
