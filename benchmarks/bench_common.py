@@ -5,7 +5,7 @@ import time
 
 SCHEMA_VERSION = 1
 KINDS = ("citations", "dates", "commemorations", "targets", "signatories")
-STAGES = ("read", "clean", "metadata", "citations", "commemorations", "dates", "targets", "signatories")
+STAGES = ("read", "clean", "structure", "metadata", "citations", "commemorations", "dates", "targets", "signatories")
 DATEPARSER_LANGUAGES = ["vi"]
 GOALS = {
     "text_vs_underthesea_ner": 100.0,      # chars/s ratio, at least

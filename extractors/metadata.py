@@ -1,36 +1,36 @@
 """Document metadata: type, number, issuer, province, place–date line, title,
 and for articles the posting date and byline.
 
-An official document opens with a two-column header (issuer | national motto),
-the number (`Số: 300/KH-SCT`) and the place–date line, then the type heading
-(`KẾ HOẠCH`) and the subject line. Readers put each column's lines together,
-and cleaning keeps line breaks between header lines, so the header is read
-line by line here.
+An official document's fields are read from its header, which the structure
+stage recovered (`doc.structure`, parts `header` › `issuer`, `parent_body`,
+`number`, `place_date`, `doc_type`, `subject`): the issuer is the issuing body
+(the lower body of a two-level header), never a page marker, the number line or
+the motto; an OCR'd header that lost its accents takes the spelling the body
+uses for the same name. A place–date line whose day is blank or unreadable
+takes its day from the digital signature's signing time when month and year
+agree. Articles are read from their headline and byline, or the page's meta.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
-from vanban.extractors.places import modern_accents, province_in, province_of_district, split_joined
-from vanban.extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL, issuer_code, normalize_symbol, type_code
-from vanban.extractors.text import is_caps, sentence_case, title_case_org
-from vanban.extractors.text import collapse
+from vanban.extractors.places import find_provinces, modern_accents, name_on, province_in, province_of_district
+from vanban.extractors.symbols import issuer_code, normalize_symbol, type_code
+from vanban.extractors.text import collapse, fold, is_caps, sentence_case, title_case_org
 from vanban.schemas.document import Doc
 from vanban.schemas.models import DocumentMeta
 
-HEADER_ZONE = 3000      # characters: the header sits at the top
-
-_MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc")
-# The number is often filled in by hand after printing: "Số: 2536 /QĐ-UBND".
-_NUMBER = re.compile(rf"\bS[ốó]\s*(?:và\s+ký\s+hiệu\s*)?[:.]?\s*(?:(?P<sym>{SYMBOL}|\d{{1,5}}[a-z]?[ \t]+/(?:\d{{4}}/)?{SEGS}(?:/{SEGS})?)"
-                     rf"|[.…_ \t]*(?P<blank>{BLANK_SYMBOL}))")
-_PLACE_DATE = re.compile(
-    r"(?:^|\n)[ \t]*(?P<place>[^\n,;:()]{2,45}?)[ \t]*,[ \t]*(?P<date>ngày\b[^\n]{0,40}?năm[ \t]*(?:\d{4}|[.…_ ]*\d{4}))",
-    re.I)
+# The signing time of a digital signature (`Thời gian ký: 24.07.2019 16:08:57`,
+# `2025-10-02T16:24:01+07:00`): the day the document was signed.
+_SIGNED_AT = re.compile(r"Thời\s+gian\s+ký\s*:?\s*(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})"
+                        r"|(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2}))")
+PASSED_TAIL = 4000
+_PASSED = re.compile(r"thông\s+qua\s+(?P<d>ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_LAW_CUE = re.compile(r"(?i)(?:luật|pháp\s+lệnh)\s+số\s*:?\s*$")
+_SUBJECT_CUE = re.compile(r"^(?:V/[vV]|V[iI/]?[vV]\b|VIV\b|Viv\b)\s*")
 _NEWS_DATE = re.compile(
     r"(?:Cập\s+nhật|Ngày\s+cập\s+nhật|Được\s+đăng|Ngày\s+đăng|Đăng\s+ngày|Ngày\s+xuất\s+bản|Thời\s+gian\s+đăng)\s*:?\s*"
     r"(?P<date>[^\n)]{6,40})", re.I)
@@ -41,66 +41,6 @@ _AUTHOR = re.compile(r"\(?\s*(?:Nguồn|Theo)\s*:?\s*(?P<a>[^\n()]{2,60}?)\s*\)?
 @lru_cache(maxsize=1)
 def _types() -> list[dict]:
     return load("doc_types")["types"]
-
-
-def strip_accents(s: str) -> str:
-    """`QUYÉT ĐỊNH` (an OCR slip for QUYẾT) and `QUYẾT ĐỊNH` both become QUYET DINH."""
-    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
-    return "".join(c for c in s if not unicodedata.combining(c))
-
-
-@lru_cache(maxsize=1)
-def _heading_words() -> dict[str, str]:
-    return {strip_accents(t["word"]).upper(): t["word"] for t in _types()}
-
-
-class _Heading:
-    """A line holding only a document type word, in capitals."""
-
-    def __init__(self, start: int, end: int, word: str):
-        self._span = (start, end)
-        self.word = word
-
-    def span(self, _group: str = "w") -> tuple[int, int]:
-        return self._span
-
-    def end(self) -> int:
-        return self._span[1]
-
-    def group(self, _name: str = "w") -> str:
-        return self.word
-
-
-def _find_heading(zone: str) -> _Heading | None:
-    """The type heading: a line holding only a type word in capitals, or (as OCR
-    and some converters give it) the type word with the subject line after it:
-    "NGHỊ QUYẾT Ban hành Quy định …"."""
-    words = _heading_words()
-    for m in re.finditer(r"(?m)^[ \t]*(?P<w>[^\n]{2,})$", zone):
-        line = m.group("w").rstrip()
-        if is_caps(line) and len(line) <= 40:
-            key = re.sub(r"\s+", " ", strip_accents(line).upper()).strip(" :")
-            if key in words:
-                return _Heading(m.start("w"), m.start("w") + len(line), words[key])
-            continue
-        # leading words in capitals, then a word in mixed case
-        toks = list(re.finditer(r"\S+", line))
-        n = 0
-        while n < len(toks) and n < 4 and toks[n].group().isupper():
-            n += 1
-        if 0 < n < len(toks) and toks[n].group()[:1].isupper() and not toks[n].group().isupper():
-            key = " ".join(strip_accents(t.group()).upper() for t in toks[:n])
-            if key in words:
-                return _Heading(m.start("w"), m.start("w") + toks[n - 1].end(), words[key])
-    return None
-
-
-def _doc_type_of_word(word: str) -> str:
-    w = collapse(word).casefold()
-    for t in _types():
-        if t["word"].casefold() == w:
-            return t["doc_type"]
-    return "other"
 
 
 def _doc_type_of_code(code: str | None) -> str | None:
@@ -127,8 +67,11 @@ _CENTRAL_FOLDED = re.compile(r"^(?:BO|CHINH PHU|THU TUONG|VAN PHONG CHINH PHU|QU
 
 def _is_central(issuer: str) -> bool:
     """A central body (ministries, Government, the Party's centre): no province.
-    Compared without accents, so an OCR'd header still counts."""
-    return bool(_CENTRAL.match(issuer) or _CENTRAL_FOLDED.match(strip_accents(issuer).upper()))
+    Compared without accents, so an OCR'd header still counts. A body that
+    names its province is local, whatever its rank (Cục Thuế TP Hà Nội)."""
+    if not (_CENTRAL.match(issuer) or _CENTRAL_FOLDED.match(fold(issuer))):
+        return False
+    return province_in(issuer) is None
 
 
 def _expand(s: str) -> str:
@@ -137,86 +80,57 @@ def _expand(s: str) -> str:
     return collapse(s)
 
 
-_ORG_START = re.compile(
-    r"^(?:ỦY BAN|UỶ BAN|UBND|HỘI ĐỒNG|HĐND|SỞ|BỘ|CỤC|CHI CỤC|TỔNG CỤC|VĂN PHÒNG|BAN|THỦ TƯỚNG|"
-    r"CHÍNH PHỦ|QUỐC HỘI|TỈNH ỦY|TỈNH UỶ|THÀNH ỦY|THÀNH UỶ|ĐẢNG ỦY|ĐẢNG UỶ|PHÒNG|TRUNG TÂM|TRƯỜNG|"
-    r"CÔNG AN|BỘ CHỈ HUY|ĐOÀN|LIÊN ĐOÀN|MẶT TRẬN|BÁO|ĐÀI|VIỆN|TÒA ÁN|KHO BẠC|CHI NHÁNH)\b")
-
-
-def _issuer_from_header(lines: list[str]) -> str | None:
-    """Lines of the left header column, top to bottom. A line that starts a new
-    body (SỞ, CỤC …) begins the issuing unit under its parent; any other line
-    continues the previous one (converters break `HỘI / ĐỒNG NHÂN DÂN`)."""
-    lines = [collapse(x) for x in lines if x.strip() and not re.fullmatch(r"[-_=*~. ]+", x.strip())]
-    if not lines:
-        return None
-    groups: list[str] = []
-    for ln in lines:
-        if not groups or (len(groups[-1].split()) >= 2 and _ORG_START.match(modern_accents(ln).upper())):
-            groups.append(ln)
-        else:
-            groups[-1] += " " + ln
-    groups = [title_case_org(modern_accents(_expand(g))) for g in groups]
-    if len(groups) == 1:
-        return groups[0]
-    parent, child = groups[-2], groups[-1]
+def _combine(parent: str | None, child: str) -> str:
+    """The issuer of a two-level header: the lower body, named with its parent's
+    place when it has none (SỞ NỘI VỤ under UBND TỈNH LÂM ĐỒNG -> Sở Nội vụ tỉnh
+    Lâm Đồng), alone when it names its own place (Cục Thuế TP Hà Nội), else with
+    its parent after a comma (Cục Cảnh sát …, Bộ Công an)."""
+    if not parent:
+        return child
+    if re.search(r"\b(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường)\s+\S", child, re.I):
+        return child
     m = re.search(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã)\s+.+$", parent, re.I)
-    if m and not re.search(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\b", child, re.I):
+    if m:
         return f"{child} {m.group()}"
     return f"{child}, {parent}"
 
 
-def _header_lines(text: str, motto_start: int) -> list[str]:
-    """The issuer lines: the capitalised lines just above the motto (the left
-    column comes first), skipping rule lines; stops at a line in lower case."""
-    lines = text[:motto_start].split("\n")
-    out: list[str] = []
-    for ln in reversed(lines):
-        st = ln.strip()
-        if not st or re.fullmatch(r"[-_=*~.]{2,}", st):
-            continue
-        if re.match(r"S[ốó]\b", st) or not is_caps(st) or len(out) >= 5:
-            if out:
-                break
-            continue
-        out.append(st)
-    return list(reversed(out))
+ACCENT_WINDOW = 8000        # the body names its issuer early
 
 
-_TITLE_STOP = re.compile(r"^(?:Căn\s+cứ|Thực\s+hiện|Kính\s+gửi|Theo\s|Xét\s|[-_=*~. ]{3,}$|[IVX]+\.\s|\d+\.\s|Điều\s+\d)")
+def _accented(name: str, window: str, folded: str) -> str:
+    """The spelling the body gives a header name, when it has more accents: an
+    OCR'd header loses them (`CUC THUE TP HA NOI`, `BỘ TAI CHÍNH`), and the body
+    names the issuer again (`Cục Thuế TP Hà Nội có ý kiến như sau`). `window` is
+    the text after the header, `folded` its accent-free form."""
+    words = fold(name).split()
+    if len(words) < 2:
+        return name
+    rx = re.compile(r"(?<![A-Z])" + r"\s+".join(map(re.escape, words)) + r"(?![A-Z])")
+    m = rx.search(folded)
+    if not m:
+        return name
+    found = " ".join(window[m.start():m.end()].split())
+    marks = lambda s: sum(not c.isascii() for c in s)       # noqa: E731
+    return found if marks(found) > marks(name) else name
 
 
-def _title_after_heading(text: str, pos: int) -> tuple[int, int] | None:
-    """The subject line: the lines after the type heading, up to a blank line,
-    a rule line, the preamble (Căn cứ, Kính gửi …), or, under a title in mixed
-    case, a line in capitals (the issuing authority: CHỦ TỊCH ỦY BAN …)."""
-    lines = list(re.finditer(r"(?m)^[^\n]*$", text[pos:pos + 1500]))
-    if lines and lines[0].group().strip():
-        # the subject line continues the heading's own line ("NGHỊ QUYẾT Ban hành …")
-        first = lines[0]
-        lead = len(first.group()) - len(first.group().lstrip())
-        s = pos + first.start() + lead
-        return s, pos + first.end()
-    start = end = None
-    caps_title = None
-    for m in lines:
-        ln = m.group()
-        st = ln.strip()
-        if start is None:
-            if not st:
-                continue
-            start = pos + m.start()
-            caps_title = is_caps(st)
-            end = pos + m.end()
-            continue
-        if not st or _TITLE_STOP.match(st) or (not caps_title and is_caps(st)) or st.startswith("_"):
-            break
-        if (pos + m.end()) - start > 400:       # a subject line is not a page
-            break
-        end = pos + m.end()
-    if start is None:
-        return None
-    return start, end
+@lru_cache(maxsize=1)
+def _body_start() -> re.Pattern:
+    """Words opening a body's name (structure.yaml `body_start`)."""
+    return re.compile("|".join(f"(?:{e['pattern']})" for e in load("structure")["body_start"]))
+
+
+def _org(label: str) -> str:
+    """A body's name from the header, written as a name (`UBND TỈNH LÂM ĐỒNG` ->
+    `Ủy ban nhân dân tỉnh Lâm Đồng`): the abbreviations are expanded in the
+    case they are printed in, then the capitals lowered."""
+    label = modern_accents(collapse(label))
+    if is_caps(label):
+        for rx, rep in _ABBREV:
+            label = rx.sub(rep.upper(), label)
+        return re.sub(r"\btp\b", "TP", title_case_org(collapse(label)))
+    return _expand(label)
 
 
 class MetadataExtractor:
@@ -225,92 +139,17 @@ class MetadataExtractor:
     produces = "document"
 
     def __call__(self, doc: Doc) -> None:
-        text = doc.text
-        zone = text[:HEADER_ZONE]
         meta = DocumentMeta()
-        spans = {}
-
-        motto = _MOTTO.search(zone)
-        num = _NUMBER.search(zone)
-        is_official = bool(motto or num)
-
-        if num:
-            if num.group("sym"):
-                meta.number = normalize_symbol(num.group("sym"))
-                s, e = num.span("sym")
-            else:
-                meta.number = normalize_symbol(num.group("blank"))
-                s, e = num.span("blank")
-            spans["number"] = doc.span_model(s, e)
-
-        pd = _PLACE_DATE.search(zone) if is_official else None
-        if pd:
-            ps, pe = pd.span("place")
-            # A place name broken over two lines (`Thành phố Hồ Chí / Minh`).
-            if len(pd.group("place").split()) <= 2:
-                prev_end = text.rfind("\n", 0, ps)
-                prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
-                prev = text[prev_start:prev_end] if prev_end > 0 else ""
-                if (prev.strip() and len(prev.split()) <= 5 and not re.search(r"[\d:;,]|^[-_=*~.\s]+$", prev)
-                        and not _MOTTO.search(prev) and not is_caps(prev)):
-                    ps = prev_start
-            meta.issue_place = collapse(text[ps:pe])
-            spans["issue_place"] = doc.span_model(ps, pe)
-            found = find_dates(pd.group("date"))
-            if found:
-                meta.issue_date = found[0].value
-            else:
-                y = re.search(r"(\d{4})\s*$", pd.group("date"))
-                meta.issue_date = y.group(1) if y else None
-            spans["issue_date"] = doc.span_model(*pd.span("date"))
-            doc.cache["issue_line"] = pd.span("date")
-
-        heading = _find_heading(zone) if is_official else None
-        if heading:
-            meta.doc_type = _doc_type_of_word(heading.group("w"))
-            spans["doc_type"] = doc.span_model(*heading.span("w"))
-        elif is_official and re.search(r"(?m)^\s*V/[vV]\b", zone):
-            # A letter: no type heading, a V/v subject line. Its symbol's first part
-            # is the issuer (5680/CT-CS is Cục Thuế's, not a Chỉ thị).
-            meta.doc_type = "official_letter"
-        elif meta.number:
-            meta.doc_type = _doc_type_of_code(type_code(meta.number)) or "official_letter"
-        elif not is_official:
+        spans: dict = {}
+        header = doc.structure.first("header") if doc.structure.layout in ("official", "law", "party") else None
+        if header is not None:
+            self._official(doc, header, meta, spans)
+            if doc.format == "html":
+                meta.published_date = doc.meta.get("published") or self._posted_date(doc, spans)
+        else:
             meta.doc_type = "news_article"
-        # A Công văn has a symbol without a type code (4085/UBND-ĐT) and no heading.
-
-        # Title: the lines after the heading up to a blank line, or the V/v line.
-        title_span = None
-        if heading:
-            title_span = _title_after_heading(text, heading.end())
-        if title_span is None and is_official:
-            m = re.search(r"(?:^|\n)\s*(?P<t>(?:V/v|V/V|Về việc|VỀ VIỆC)\b[^\n]*(?:\n(?!\s*\n)[^\n]*){0,3})", zone)
-            if m:
-                t = m.group("t")
-                # stop at the place-date line or the motto that may follow in the same column
-                cut = re.search(r"\n[^\n]*(?:ngày|CỘNG HÒA|Độc lập|Kính gửi)", t)
-                end = m.start("t") + (cut.start() if cut else len(t))
-                title_span = (m.start("t"), end)
-        if title_span:
-            s, e = title_span
-            while e > s and text[e - 1] in " \n._":
-                e -= 1
-            meta.title = sentence_case(collapse(text[s:e]))
-            spans["title"] = doc.span_model(s, e)
-
-        # Issuer from the left header column.
-        if is_official:
-            cut = motto.start() if motto else (num.start() if num else 0)
-            meta.issuer = _issuer_from_header(_header_lines(text, cut))
-            if meta.issuer and not _is_central(meta.issuer) and len(meta.issuer.split()) <= 2:
-                meta.issuer = None   # a stray word, not an issuer
-            if not meta.issuer and meta.number:
-                meta.issuer = self._issuer_from_symbol(meta.number, meta.issue_place)
-
-        if not is_official:
             self._article(doc, meta, spans)
-        elif doc.format == "html":
-            meta.published_date = doc.meta.get("published") or self._posted_date(doc, spans)
+        is_official = header is not None
 
         ref_date = meta.issue_date or meta.published_date
         if meta.issuer and _is_central(meta.issuer):
@@ -329,11 +168,87 @@ class MetadataExtractor:
         doc.results["document"] = meta
         doc.cache["ref_year"] = int(ref_date[:4]) if ref_date else None
 
+    def _official(self, doc: Doc, header, meta: DocumentMeta, spans: dict) -> None:
+        text = doc.text
+        f: dict = {}
+        for p in header.children:
+            f.setdefault(p.kind, p)
+
+        num = f.get("number")
+        law_cue = False
+        if num is not None and num.attrs.get("legible") == "no":
+            num = None          # a number OCR misread (`5Ø /KH-BCA-C04`) is no number
+        if num is not None:
+            meta.number = normalize_symbol(num.label or text[num.start:num.end])
+            spans["number"] = doc.span_model(num.start, num.end)
+            # `Luật số: 59/2020/QH14`, `Pháp lệnh số …`: the cue names the type
+            law_cue = bool(_LAW_CUE.search(text[max(0, num.start - 16):num.start]))
+
+        pd = f.get("place_date")
+        if pd is not None:
+            for c in pd.children:
+                if c.kind == "place":
+                    meta.issue_place = collapse(text[c.start:c.end]).strip(" ,.;")
+                    spans["issue_place"] = doc.span_model(c.start, c.end)
+                elif c.kind == "date":
+                    meta.issue_date = _date_value(text[c.start:c.end])
+                    spans["issue_date"] = doc.span_model(c.start, c.end)
+                    doc.cache["issue_line"] = (c.start, c.end)
+        meta.issue_date = _signed_date(text, meta.issue_date, bool(pd))
+        if pd is None and doc.structure.layout == "law":
+            span = _passed_on(doc)
+            if span:
+                meta.issue_date = _date_value(text[span[0]:span[1]])
+                spans["issue_date"] = doc.span_model(*span)
+                doc.cache["issue_line"] = span
+
+        subject = f.get("subject")
+        dt = f.get("doc_type")
+        if dt is not None:
+            meta.doc_type = dt.attrs.get("doc_type") or "other"
+            spans["doc_type"] = doc.span_model(dt.start, dt.end)
+        elif law_cue:
+            meta.doc_type = "law"
+        elif subject is not None and _SUBJECT_CUE.match(text[subject.start:subject.end]):
+            # A letter: no type heading, a V/v subject line. Its symbol's first part
+            # is the issuer (5680/CT-CS is Cục Thuế's, not a Chỉ thị).
+            meta.doc_type = "official_letter"
+        elif meta.number:
+            meta.doc_type = _doc_type_of_code(type_code(meta.number)) or "official_letter"
+        # A Công văn has a symbol without a type code (4085/UBND-ĐT) and no heading.
+
+        if subject is not None:
+            s, e = subject.start, subject.end
+            while e > s and text[e - 1] in " \n._":
+                e -= 1
+            title = collapse(text[s:e])
+            title = _SUBJECT_CUE.sub("V/v ", title, count=1) if _SUBJECT_CUE.match(title) else title
+            meta.title = sentence_case(title)
+            spans["title"] = doc.span_model(s, e)
+
+        issuer = f.get("issuer")
+        parent = f.get("parent_body")
+        if issuer is not None:
+            window = text[header.end:header.end + ACCENT_WINDOW]
+            folded = fold(window)
+            child = _org(_accented(issuer.label or text[issuer.start:issuer.end], window, folded))
+            up = _org(_accented(parent.label, window, folded)) if parent is not None and parent.label else None
+            meta.issuer = _combine(up, child)
+            if not _is_central(meta.issuer) and len(meta.issuer.split()) <= 2:
+                meta.issuer = None   # a stray word, not an issuer
+            elif not _body_start().match(fold(child)) and meta.number and self._issuer_from_symbol(meta.number, None):
+                # capitals that name no body (a gazette's section title): the symbol's issuer
+                meta.issuer = self._issuer_from_symbol(meta.number, meta.issue_place)
+        if not meta.issuer and meta.number:
+            meta.issuer = self._issuer_from_symbol(meta.number, meta.issue_place)
+
     @staticmethod
     def _issuer_from_symbol(number: str, place: str | None) -> str | None:
         """No header printed: the symbol's issuer code (300/KH-SCT -> Sở Công
         Thương) and, for a local body, the province of the place line."""
         code = issuer_code(number)
+        if code and re.fullmatch(r"(?:QH|UBTVQH)\d+", code):
+            code = code.rstrip("0123456789")         # 87/2025/QH15: the 15th National Assembly
         for e in load("issuers")["issuers"]:
             if e["code"] == code:
                 if e["central"]:
@@ -464,7 +379,76 @@ class MetadataExtractor:
             p = province_in(phrase, ref_date)
             if p:
                 return p
+        return _dominant_province(doc.text, ref_date)
+
+
+def _date_value(words: str) -> str | None:
+    """`ngày 16 tháng 6 năm 2025` -> 2025-06-16; `tháng12` glued, the accents
+    lost (`ngay 25 thang 01 nam 2019`); a blank or unreadable day or month
+    gives what is printed (`ngày … tháng 3 năm 2024` -> 2024-03, `2026`)."""
+    # OCR reads a digit as a letter beside other digits or words (`l5`, `O1`, `2O18`)
+    f = re.sub(r"(?<=[\d\s])[OIL](?=[\dOIL]*(?:\s|$))|(?<=\d)[OIL]", lambda m: "0" if m.group() == "O" else "1",
+               fold(words))
+    m = re.search(r"NGAY\s*(\d{1,2})\s*[,.]?\s*THANG\s*(\d{1,2})\s*[,.]?\s*NAM\s*(\d{4})", f)
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    m = re.search(r"THANG\s*(\d{1,2})\s*[,.]?\s*NAM\s*(\d{4})", f)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"{m.group(2)}-{int(m.group(1)):02d}"
+    y = re.search(r"(\d{4})\s*$", f)
+    return y.group(1) if y else None
+
+
+def _passed_on(doc: Doc) -> tuple[int, int] | None:
+    """A law or a National Assembly resolution prints no place–date line: it
+    is dated by the day it was passed (`… thông qua ngày 17 tháng 6 năm 2020`)."""
+    text = doc.text
+    m = None
+    for m in _PASSED.finditer(text, max(0, len(text) - PASSED_TAIL)):
+        pass
+    return m.span("d") if m else None
+
+
+def _signed_date(text: str, printed: str | None, has_line: bool) -> str | None:
+    """A place–date line whose day is left blank (filled in by hand) or
+    unreadable, with a digital signature stamp: the stamp's signing day, when
+    its month and year agree with what is printed."""
+    if printed is not None and len(printed) >= 10:
+        return printed
+    if not has_line:
+        return printed
+    for m in _SIGNED_AT.finditer(text):
+        if m.group("y"):
+            y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        else:
+            y, mo, d = int(m.group("Y")), int(m.group("M")), int(m.group("D"))
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            continue
+        value = f"{y:04d}-{mo:02d}-{d:02d}"
+        if printed is None or value.startswith(printed):
+            return value
+    return printed
+
+
+DOMINANT_MENTIONS = 4       # a province named this often, and most of the time, is the article's
+DOMINANT_SHARE = 0.75
+
+
+def _dominant_province(text: str, ref_date: str | None) -> str | None:
+    """A provincial paper's article names its province again and again
+    (`Bình Định đánh dấu …`, `doanh nghiệp Bình Định …`): the province named at
+    least DOMINANT_MENTIONS times and in DOMINANT_SHARE of all mentions."""
+    counts: dict[str, int] = {}
+    for _, _, e in find_provinces(text):
+        counts[e["name"]] = counts.get(e["name"], 0) + 1
+    if not counts:
         return None
+    best = max(counts, key=counts.get)
+    if counts[best] >= DOMINANT_MENTIONS and counts[best] >= DOMINANT_SHARE * sum(counts.values()):
+        return name_on(best, ref_date)
+    return None
 
 
 def _most_named_province(text: str) -> str | None:

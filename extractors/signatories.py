@@ -8,8 +8,9 @@ Official documents end with a signature block, the authority lines first:
     (Đã ký)
     Trần Thị Diệu Thúy         <- name
 
-The block is found from the name upward: a line that is a personal name, with
-a title line in capitals just above it. A block with no name (an unsigned
+The structure stage finds the block in any layout (the two columns one after
+the other, glued onto one line, in a table cell; OCR'd) and keeps names under
+`Nơi nhận` out of it: they are recipients. A block with no name (an unsigned
 draft) gives nothing; an e-signature stamp naming an agency is not a person.
 
 Articles about a covenant (`ký kết giao ước thi đua`) name the people who sign:
@@ -19,26 +20,16 @@ when the signing sentence names that title.
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 
+from vanban.extractors.data import load
 from vanban.extractors.places import find_provinces
-from vanban.extractors.text import is_caps
-from vanban.extractors.text import collapse
+from vanban.extractors.text import LOWER, NAME, UPPER, collapse, is_caps, looks_like_name
 from vanban.schemas.document import Doc
 from vanban.schemas.models import Signatory
 
-_UP = "A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
-_LO = "a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ"
-_SYL = rf"[{_UP}][{_LO}]+"
-NAME = rf"{_SYL}(?:\s+{_SYL}){{1,5}}"
-_RANK = r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|TS\.|ThS\.|PGS\.?\s*TS\.|GS\.?\s*TS\.|KS\.|Ths\.)\s+"
-_NAME_LINE = re.compile(rf"(?m)^[ \t]*(?:{_RANK})?(?P<name>{NAME})[ \t]*$")
-_AUTH = re.compile(r"^(?P<k>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.+)$")
-_SKIP = re.compile(r"^\(?\s*(?:Đã\s+ký|đã\s+ký|Ký|ký|Chữ\s+ký|Ký\s+và\s+ghi\s+rõ|Ký,\s*ghi\s+rõ)[^)]*\)?$|^\[?(?:Đã ký|img|image)\]?$", re.I)
-_NOT_NAME = re.compile(r"^(?:Nơi\s+nhận|Như\s+trên|Lưu|Kính\s+gửi|Phụ\s+lục|Người\s+ký|Cơ\s+quan|Thời\s+gian|Email|Điện\s+thoại)\b", re.I)
-_NOT_NAME_WORDS = {"Việt", "Nam", "Nhân", "Dân", "Ủy", "Ban", "Sở", "Bộ", "Cục", "Phòng", "Tỉnh", "Thành", "Phố",
-                   "Huyện", "Xã", "Hội", "Đồng", "Văn", "Trung", "Tâm", "Công", "Thương", "Chính", "Phủ", "Nội", "Vụ"}
-
+_UP, _LO = UPPER, LOWER
+_AUTH = re.compile(r"^(?P<k>T/M|K/T|T/L|TM|KT|TL|TUQ|Q)\s*[.:]?\s*(?P<rest>.+)$")
 _COVENANT = re.compile(r"ký\s+(?:kết\s+|kế\s+)?(?:bản\s+)?giao\s+ước|giao\s+ước\s+thi\s+đua|ký\s+kết", re.I)
 _PERSON_TITLE = re.compile(
     rf"(?:[Ôô]ng|[Bb]à|[Đđ]ồng\s+chí)\s+(?P<name>{NAME})\s*[-–,]\s*(?P<title>(?:Phó\s+)?(?:Giám\s+đốc|Chủ\s+tịch|Bí\s+thư|"
@@ -46,17 +37,6 @@ _PERSON_TITLE = re.compile(
 _TITLE_NAME = re.compile(
     rf"(?P<title>(?:Phó\s+)?(?:Giám\s+đốc|Chủ\s+tịch|Bí\s+thư|Trưởng\s+ban|Thứ\s+trưởng|Bộ\s+trưởng)(?:\s+[{_UP}{_LO}]+){{0,8}}?)"
     rf"\s+(?P<name>{NAME})\s+(?:đã\s+)?ký")
-
-
-# Words a signer's title holds (compared without accents: OCR drops and swaps them).
-_POSITION = re.compile(r"\b(?:CHU TICH|GIAM DOC|TRUONG|PHO|THU TUONG|BI THU|CHANH|UY VIEN|CHU NHIEM|TONG|THU KY|"
-                       r"KE TOAN|DAI DIEN|CUC TRUONG|VU TRUONG|HIEU TRUONG|VIEN TRUONG|CHI HUY|TU LENH|CHINH UY|"
-                       r"GIAM DINH|TRUONG BAN|THU TRUONG|BO TRUONG|CHU NHIEM|DIRECTOR|CHAIRMAN)\b")
-
-
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d").upper())
-    return "".join(c for c in s if not unicodedata.combining(c))
 
 
 def _title_case(s: str) -> str:
@@ -72,15 +52,32 @@ def _title_case(s: str) -> str:
 
 
 def _auth_norm(s: str) -> str:
+    """`KT.CỤC TRƯỞNG` -> `KT. CỤC TRƯỞNG`; the slash forms stay (`T/M BAN THƯỜNG VỤ`)."""
     m = _AUTH.match(collapse(s))
-    return f"{m.group('k')}. {m.group('rest').strip()}" if m else collapse(s)
+    if not m:
+        return collapse(s)
+    k = m.group("k")
+    return f"{k} {m.group('rest').strip()}" if "/" in k else f"{k}. {m.group('rest').strip()}"
 
 
 def _looks_like_name(name: str) -> bool:
-    words = name.split()
-    if not 2 <= len(words) <= 6:
-        return False
-    return sum(w in _NOT_NAME_WORDS for w in words) < 2
+    return looks_like_name(name)
+
+
+def _ocr_surname(doc: Doc, at: int, name: str) -> str:
+    """OCR drops the tilde of the commonest surname: on a page read by OCR,
+    `Nguyên Văn Long` is `Nguyễn Văn Long` (structure.yaml `ocr_surname`)."""
+    page = doc.clean.page_at(at)
+    if not doc.clean.raw.ocr_pages or (page is not None and page not in doc.clean.raw.ocr_pages):
+        return name
+    first, _, rest = name.partition(" ")
+    fixed = _ocr_surnames().get(first)
+    return f"{fixed} {rest}" if fixed and rest else name
+
+
+@lru_cache(maxsize=1)
+def _ocr_surnames() -> dict[str, str]:
+    return {e["read"]: e["surname"] for e in load("structure")["ocr_surname"]}
 
 
 class SignatoryExtractor:
@@ -104,50 +101,32 @@ class SignatoryExtractor:
         doc.results["signatories"] = out
 
     def _blocks(self, doc: Doc, org: str | None):
+        """The signature blocks the structure stage found (in any layout: two
+        columns, glued onto one line, in a table; names under `Nơi nhận` are
+        recipients and never reach here). A block without a name is a draft."""
         text = doc.text
-        for m in _NAME_LINE.finditer(text):
-            name = collapse(m.group("name"))
-            if not _looks_like_name(name) or _NOT_NAME.match(name):
+        for sig in doc.structure.find("signature"):
+            kids = sig.children
+            names = [c for c in kids if c.kind == "signer_name"]
+            if not names:
                 continue
-            # Walk up: skip "(Đã ký)" and blank lines; collect caps lines.
-            pos = text.rfind("\n", 0, m.start())
-            above: list[tuple[int, int, str]] = []
-            steps = 0
-            while pos > 0 and steps < 8:
-                prev = text.rfind("\n", 0, pos)
-                line = text[prev + 1:pos]
-                st = line.strip()
-                steps += 1
-                if not st or _SKIP.match(st):
-                    pos = prev
-                    continue
-                if is_caps(st) and len(st.split()) <= 10 and not re.search(r"\d{2,}", st):
-                    above.append((prev + 1, pos, st))
-                    pos = prev
-                    continue
-                break
-            if not above:
+            name_part = names[0]
+            name = collapse(text[name_part.start:name_part.end])
+            name = _ocr_surname(doc, name_part.start, name)
+            if not _looks_like_name(name):
                 continue
-            above.reverse()                  # top to bottom
-            auth = [a for a in above if _AUTH.match(collapse(a[2]))]
-            rest = [a for a in above if not _AUTH.match(collapse(a[2]))]
-            # The title is the line just above the name (two when a converter
-            # split it: PHÓ CHỦ / TỊCH); capital lines further up name the body.
-            titles = rest[-1:]
-            if titles and not _POSITION.search(_fold(titles[0][2])) and len(rest) >= 2:
-                titles = rest[-2:]
-            if titles and not _POSITION.search(_fold(" ".join(t[2] for t in titles))):
-                continue
-            if not titles and not auth:
-                continue
-            # "KT. CHỦ TỊCH" alone: the title is the authority's role
-            title = _title_case(" ".join(t[2] for t in titles)) if titles else None
+            auth = [c for c in kids if c.kind == "authority" and c.start < name_part.start]
+            titles = [c for c in kids if c.kind == "signer_title" and c.start < name_part.start]
+            # the title printed just above the name (a block may print the body's
+            # post first: TM. BAN CHỈ ĐẠO / PHÓ TRƯỞNG BAN / PHÓ CHỦ TỊCH UBND TỈNH)
+            title = _title_case(collapse(text[titles[-1].start:titles[-1].end])) if titles else None
             if title and re.search(r"CỘNG HÒA|ĐỘC LẬP|NƠI NHẬN", title.upper()):
                 continue
-            on_behalf = " / ".join(_auth_norm(a[2]) for a in auth) or None
-            start = above[0][0]
-            yield Signatory(name=name, title=title, organization=org, on_behalf=on_behalf, rule="signature_block",
-                            **doc.span(start, m.end()))
+            on_behalf = " / ".join(_auth_norm(text[a.start:a.end]) for a in auth) or None
+            start = min([c.start for c in auth + titles] + [name_part.start])
+            rule = "signature_block" if (auth or titles) else "signature_name"
+            yield Signatory(name=name, title=title, organization=org, on_behalf=on_behalf, rule=rule,
+                            **doc.span(start, name_part.end))
 
     def _covenant(self, doc: Doc, org: str | None):
         text = doc.text

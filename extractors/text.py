@@ -2,13 +2,49 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from vanban.extractors.places import find_provinces
 
 
+def _case_class(lower: bool) -> re.Pattern:
+    chars = [chr(cp) for cp in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))
+             if (chr(cp).islower() if lower else chr(cp).isupper())]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+_LOWER_RX = _case_class(True)
+_UPPER_RX = _case_class(False)
+
+
 def is_caps(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    """Over 80 % of the letters are capitals."""
+    n_low = len(_LOWER_RX.findall(s))
+    n_up = len(_UPPER_RX.findall(s))
+    total = n_low + n_up
+    return total > 0 and n_up / total > 0.8
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(cp))[0]
+        if base.isascii() and base.isalpha():
+            table[cp] = base.upper()
+    for ch in "đĐðÐ":
+        table[ord(ch)] = "D"
+    for c in "abcdefghijklmnopqrstuvwxyz":
+        table[ord(c)] = c.upper()
+    return table
+
+
+def fold(s: str) -> str:
+    """Capitals without accents, one character for one (`Độc lập` -> `DOC LAP`):
+    offsets into the folded form are offsets into the original. OCR drops and
+    swaps accents, so headers and signature blocks are matched on this form."""
+    return s.translate(_fold_table())
 
 
 def _recapitalize_places(s: str) -> str:
@@ -38,9 +74,9 @@ def title_case_org(s: str) -> str:
     if not is_caps(s):
         return s
     low = s.lower()
-    low = low[:1].upper() + low[1:]
-    # the body's proper name after Sở/Bộ/Ban keeps its first capital
-    low = re.sub(r"\b(sở|bộ|cục|(?<!ủy )ban|báo|văn phòng|đài)\s+(\w)", lambda m: m.group(1).capitalize() + " " + m.group(2).upper(), low)
+    # the body's proper name after Sở/Bộ/Cục/Ban keeps its first capital
+    low = re.sub(r"\b(tổng cục|sở|bộ|cục|(?<!ủy )ban|báo|văn phòng|đài)\s+(\w)",
+                 lambda m: m.group(1).capitalize() + " " + m.group(2).upper(), low)
     low = low[:1].upper() + low[1:]
     return _recapitalize_places(low)
 
@@ -48,3 +84,44 @@ def title_case_org(s: str) -> str:
 def collapse(s: str) -> str:
     """A value written clean: line breaks and runs of spaces become one space."""
     return re.sub(r"\s+", " ", s).strip()
+
+
+# ---- personal names -------------------------------------------------------------
+
+UPPER = "A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
+LOWER = "a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ"
+_SYL = rf"[{UPPER}][{LOWER}]+"
+# A Vietnamese personal name: two to six capitalised syllables.
+NAME = rf"{_SYL}(?:[ \t]+{_SYL}){{1,5}}"
+# Ranks and degrees printed before a signer's name (dropped from the name).
+RANK = (r"(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|TS\.|ThS\.|PGS\.?\s*TS\.|GS\.?\s*TS\.|"
+        r"KS\.|Ths\.|BS\.|Ls\.|LS\.)\s*")
+NAME_LINE = re.compile(rf"(?:{RANK})?(?P<name>{NAME})")
+
+# Capitalised words that make a phrase a body or a place, not a person.
+_NOT_NAME_WORDS = {"Việt", "Nam", "Nhân", "Dân", "Ủy", "Ban", "Sở", "Bộ", "Cục", "Phòng", "Tỉnh", "Thành", "Phố",
+                   "Huyện", "Xã", "Hội", "Đồng", "Văn", "Trung", "Tâm", "Công", "Thương", "Chính", "Phủ", "Nội", "Vụ",
+                   "Như", "Lưu", "Nơi", "Kính", "Gửi", "Trên", "Đắk", "Đăk", "Nông"}
+_NOT_NAME_START = re.compile(r"^(?:Nơi\s+nhận|Như\s+trên|Lưu|Kính\s+gửi|Phụ\s+lục|Người\s+ký|Cơ\s+quan|Thời\s+gian|"
+                             r"Email|Điện\s+thoại|Tỉnh|Thành\s+phố|Huyện|Xã|Phường)\b", re.I)
+
+
+def looks_like_name(name: str) -> bool:
+    """Two to six syllables, at most one of them a word that names bodies or places."""
+    words = name.split()
+    if not 2 <= len(words) <= 6 or _NOT_NAME_START.match(name):
+        return False
+    return sum(w in _NOT_NAME_WORDS for w in words) < 2
+
+
+def name_in_line(line: str) -> tuple[int, int] | None:
+    """(start, end) of the personal name a whole line holds (a rank before it
+    allowed), or None."""
+    m = NAME_LINE.fullmatch(line.strip())
+    if not m:
+        return None
+    lead = len(line) - len(line.lstrip())
+    s, e = m.span("name")
+    if not looks_like_name(m.group("name")):
+        return None
+    return lead + s, lead + e

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from vanban.schemas.document import CleanText, RawDocument
+from vanban.schemas.document import CleanText, RawDocument, TableSpans
 
 _CHAR_MAP = {
     "\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ",
@@ -98,9 +98,15 @@ def _special_pattern(chars: frozenset[str]) -> re.Pattern | None:
     return re.compile("|".join(alts))
 
 
-def _apply(text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, list[int]]:
+Edits = list[tuple[int, int, str]]        # (start, end, text written) of each replacement, in order
+
+
+def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
+           edits_out: Edits | None = None) -> tuple[str, list[int]]:
     """re.sub that keeps the offset map: replaced spans map to their first char.
-    When every replacement keeps its length the map is unchanged (and not copied)."""
+    When every replacement keeps its length the map is unchanged (and not copied).
+    `edits_out` receives every replacement, so positions can be carried through
+    (`_move`)."""
     edits: list[tuple[int, int, str]] = []
     same_length = True
     for m in pattern.finditer(text):
@@ -109,6 +115,8 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, 
         if len(r) != e - s:
             same_length = False
         edits.append((s, e, r))
+    if edits_out is not None:
+        edits_out.extend(edits)
     if not edits:
         return text, offs
     pieces: list[str] = []
@@ -132,6 +140,29 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, 
         last = e
     new_offs.extend(offs[last:])
     return "".join(pieces), new_offs
+
+
+def _move(positions: list[int], edits: Edits) -> list[int]:
+    """Carry positions (boundaries between characters) through one pass's edits:
+    a position inside a replaced span lands inside what replaced it. Linear in
+    positions + edits once the positions are sorted."""
+    if not edits or not positions:
+        return positions
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    out = [0] * len(positions)
+    k, shift = 0, 0
+    for idx in order:
+        p = positions[idx]
+        while k < len(edits) and edits[k][1] <= p:
+            s, e, r = edits[k]
+            shift += len(r) - (e - s)
+            k += 1
+        if k < len(edits) and edits[k][0] < p:
+            s, e, r = edits[k]
+            out[idx] = s + shift + min(p - s, len(r))
+        else:
+            out[idx] = p + shift
+    return out
 
 
 # Markdown emphasis and table bars. A bar alone on a line (a table cell border
@@ -185,34 +216,116 @@ def _join_decision(text: str):
     return repl
 
 
+# pandoc's backslash escapes (`1\\.`, `\\-\\-`) and hard line breaks (a `\\` ending a line)
+_PANDOC_ESCAPE = re.compile(r"\\(?=[-.*_#+!()\[\]`|>~<'\"\\]|\n|$)", re.M)
+
+
+class _Positions:
+    """Positions in the text being cleaned, carried through every pass."""
+
+    def __init__(self) -> None:
+        self.pos: list[int] = []
+
+    def add(self, p: int) -> int:
+        self.pos.append(p)
+        return len(self.pos) - 1
+
+    def apply(self, text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, list[int]]:
+        edits: Edits = []
+        text, offs = _apply(text, offs, pattern, repl, edits if self.pos else None)
+        # replacements that keep their length move nothing
+        if self.pos and edits and any(len(r) != e - s for s, e, r in edits):
+            self.pos = _move(self.pos, edits)
+        return text, offs
+
+
+def _raw_to_text(offs: list[int], raw_pos: int) -> int:
+    """The first position of the text whose raw offset is at or after raw_pos
+    (offsets are in raw order here: before any table is rewritten)."""
+    from bisect import bisect_left
+    return bisect_left(offs, raw_pos)
+
+
 def clean(raw: RawDocument) -> CleanText:
+    from vanban.pipeline.structure import markup
+
     text, offs = _normalize_chars(raw.text)
+    track = _Positions()
+    tables: list[tuple[str, list[list[tuple[int, int]]]]] = []     # cells as indices into track.pos
+
+    def keep(found: list[TableSpans], shift=None) -> None:
+        for t in found:
+            rows = []
+            for row in t.rows:
+                cells = []
+                for s, e in row:
+                    if shift is not None:
+                        s, e = shift(s), shift(e)
+                    cells.append((track.add(s), track.add(e)))
+                rows.append(cells)
+            tables.append((t.source, rows))
+
+    # Tables first: the reader's (raw offsets), then those drawn in markup,
+    # before the passes below remove the bars.
+    if raw.tables:
+        keep(raw.tables, lambda p: _raw_to_text(offs, p))
+    elif raw.format == "txt":
+        text, offs, grid = markup.linearize_tables(text, offs)
+        keep(grid)
+    if "|" in text:
+        keep(markup.bar_tables(text))
+        keep(markup.markdown_tables(text))
     # Each pass is skipped when the text lacks what every match of it contains
     # (a plain `in` test is far cheaper than a regex scan that finds nothing).
     if "|" in text:
-        text, offs = _apply(text, offs, _BAR_LINE, "")
-        text, offs = _apply(text, offs, _BAR_INLINE, lambda m: "\n" if "\n" in m.group() else " ")
+        text, offs = track.apply(text, offs, _BAR_LINE, "")
+        text, offs = track.apply(text, offs, _BAR_INLINE, lambda m: "\n" if "\n" in m.group() else " ")
     if "*" in text:
-        text, offs = _apply(text, offs, _EMPHASIS, "")
+        text, offs = track.apply(text, offs, _EMPHASIS, "")
+    if "\\" in text:
+        text, offs = track.apply(text, offs, _PANDOC_ESCAPE, "")
     if "#" in text:
-        text, offs = _apply(text, offs, _MD_HEADING, "")
+        text, offs = track.apply(text, offs, _MD_HEADING, "")
     if "![" in text:
-        text, offs = _apply(text, offs, _MD_IMAGE, "")
+        text, offs = track.apply(text, offs, _MD_IMAGE, "")
     if " \n" in text or text.endswith(" "):
-        text, offs = _apply(text, offs, _TRAIL_SPACE, "")
+        text, offs = track.apply(text, offs, _TRAIL_SPACE, "")
     if "\n " in text or text.startswith(" "):
-        text, offs = _apply(text, offs, _LEAD_SPACE, "")
+        text, offs = track.apply(text, offs, _LEAD_SPACE, "")
     if "  " in text:
-        text, offs = _apply(text, offs, _SPACES, " ")
-    text, offs = _apply(text, offs, _LINE_BREAK, _join_decision(text))
+        text, offs = track.apply(text, offs, _SPACES, " ")
     if "\n\n\n" in text:
-        text, offs = _apply(text, offs, _MANY_BLANK, "\n\n")
+        text, offs = track.apply(text, offs, _MANY_BLANK, "\n\n")
+    # Joining broken lines comes last, so the positions of the joins it makes
+    # are final (it keeps the length; nothing after it moves text but the trim).
+    edits: Edits = []
+    text, offs = _apply(text, offs, _LINE_BREAK, _join_decision(text), edits)
+    joined = [s for s, e, r in edits if r == " "]
     # _EDGES (white space at either end) by slicing: the regex's `\s+\Z` is tried at
     # every run of white space in the text; str.strip() uses the same white space.
     lead = len(text) - len(text.lstrip())
     end = len(text.rstrip()) if lead < len(text) else lead
     text, offs = text[lead:end], offs[lead:end]
-    return CleanText(text=text, offsets=offs + [len(raw.text)], raw=raw)
+    n = len(text)
+    joined = [p - lead for p in joined if lead <= p < end]
+    spans = []
+    pos = track.pos
+    for source, rows in tables:
+        out_rows = []
+        for row in rows:
+            cells = []
+            for a, b in row:
+                s = min(max(pos[a] - lead, 0), n)
+                e = min(max(pos[b] - lead, s), n)
+                while s < e and text[s].isspace():
+                    s += 1
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+                cells.append((s, e))
+            out_rows.append(cells)
+        if any(s < e for row in out_rows for s, e in row):
+            spans.append(TableSpans(rows=out_rows, source=source))
+    return CleanText(text=text, offsets=offs + [len(raw.text)], raw=raw, joined=joined, tables=spans)
 
 
 def clean_text(s: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from vanban.pipeline.clean import clean
 from vanban.pipeline.readers import RawDocument, ReadError, read_document
 from vanban.pipeline.readers.sniff import SUFFIXES, check_size, sniff
+from vanban.pipeline.structure import parse_structure
 from vanban.schemas.document import CleanText, Component, Doc
 from vanban.schemas.models import Extraction, Source
 
@@ -25,7 +26,9 @@ def _code_version() -> str:
     h = hashlib.sha256()
     files = sorted([*root.glob("extractors/**/*.py"), *root.glob("extractors/data/*.yaml"),
                     *root.glob("pipeline/readers/**/*.py"), *root.glob("pipeline/readers/data/*"),
-                    root / "pipeline" / "clean.py", root / "pipeline" / "extract.py", root / "schemas" / "models.py"])
+                    *root.glob("pipeline/structure/**/*.py"),
+                    root / "pipeline" / "clean.py", root / "pipeline" / "extract.py", root / "schemas" / "models.py",
+                    root / "schemas" / "structure.py"])
     for f in files:
         if f.is_file():
             h.update(f.relative_to(root).as_posix().encode())
@@ -80,6 +83,10 @@ def _extract(raw: RawDocument, data: bytes | None = None,
     doc = Doc(clean=clean(raw))
     if timings is not None:
         timings["clean"] = timings.get("clean", 0.0) + time.perf_counter() - t0
+    t0 = time.perf_counter()
+    doc.structure = parse_structure(doc.clean)
+    if timings is not None:
+        timings["structure"] = timings.get("structure", 0.0) + time.perf_counter() - t0
     run_components(doc, timings=timings)
     sha = hashlib.sha256(data if data is not None else raw.text.encode("utf-8")).hexdigest()
     source = Source(path=raw.path, sha256=sha, format=raw.format,

@@ -29,6 +29,17 @@ class PageSpan:
 
 
 @dataclass
+class TableSpans:
+    """One table's cells, row by row, each a [start, end) span of the text the
+    table belongs to (raw text on a `RawDocument`, normalized text on a
+    `CleanText`). An empty cell is an empty span. `source` says where the table
+    came from: bars (a converted page's `|` lines), markdown, grid (pandoc),
+    docx, html or pdf."""
+    rows: list[list[tuple[int, int]]]
+    source: str = ""
+
+
+@dataclass
 class RawDocument:
     """What a reader returns: the raw text (not yet normalized) and a page map."""
     path: str
@@ -40,6 +51,8 @@ class RawDocument:
     # headline, posting date (ISO) and byline; each as a string, or absent.
     meta: dict[str, str] = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)   # pages whose text came from OCR
+    # Tables a reader knows from the file's structure (docx, html), in raw offsets.
+    tables: list[TableSpans] = field(default_factory=list)
 
     def page_at(self, offset: int) -> int | None:
         # Pages are in text order: a binary search keeps this O(log pages) per item.
@@ -57,6 +70,12 @@ class CleanText:
     text: str
     offsets: list[int]          # offsets[i] = raw index of text[i]; len(text) + 1 entries
     raw: RawDocument
+    # Where the raw text broke a line that cleaning joined (the space at text[i]
+    # was a newline): the structure stage needs the printed line starts.
+    joined: list[int] = field(default_factory=list)
+    # Tables, in offsets of `text`: from the markup cleaning removed (table bars,
+    # grid tables) and from the reader's `RawDocument.tables`.
+    tables: list[TableSpans] = field(default_factory=list)
 
     def raw_offset(self, i: int) -> int:
         return self.offsets[min(max(i, 0), len(self.offsets) - 1)]

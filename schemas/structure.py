@@ -20,30 +20,40 @@ KINDS: dict[str, str] = {
     "header": "everything above the subject line: motto, issuing body, number, place-date, type",
     "motto": "quốc hiệu and tiêu ngữ (CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc), "
              "or the Party's ĐẢNG CỘNG SẢN VIỆT NAM",
-    "parent_body": "the body above the issuer in a two-level header (UBND TỈNH above SỞ …)",
-    "issuer": "the issuing body",
-    "number": "Số: 300/KH-SCT (the symbol line)",
-    "place_date": "Hà Tĩnh, ngày … tháng 3 năm 2024",
+    "parent_body": "the body above the issuer in a two-level header (UBND TỈNH above SỞ …); label: its full text",
+    "issuer": "the issuing body (one part per printed piece; label: the body's full text)",
+    "number": "the symbol after Số: (300/KH-SCT); label: the symbol without spaces; attrs['legible'] = 'no' "
+              "when OCR misread it (5Ø /KH-BCA-C04)",
+    "place_date": "Hà Tĩnh, ngày … tháng 3 năm 2024 (its `place` and `date` are its children)",
+    "place": "the place of a place–date line (Hà Tĩnh)",
+    "date": "the date of a place–date line (ngày … tháng 3 năm 2024)",
     "doc_type": "the type heading: KẾ HOẠCH, QUYẾT ĐỊNH, LUẬT …",
     "subject": "trích yếu: the subject line(s), including V/v …",
     "addressee": "Kính gửi: …",
     "enacting": "the enacting authority line (CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …, QUỐC HỘI)",
     "preamble": "the run of Căn cứ / Thực hiện / Xét / Theo đề nghị lines before the body",
     "basis": "one Căn cứ / Thực hiện / Xét line",
+    "formula": "the enacting formula closing the preamble (QUYẾT ĐỊNH:, QUYẾT NGHỊ:, Quốc hội ban hành Luật …)",
     "body": "the content, from after the preamble to the signature block",
-    "section": "a heading with everything under it, down to the next heading of the same or a higher level",
+    "section": "a heading with everything under it, down to the next heading of the same or a higher level; "
+               "attrs['style'] is its numbering (part, chapter, mục, article, roman, decimal, decimal2, decimal3, "
+               "letter, paren, dash, plus, bullet, caps), attrs['topic'] what its heading names (goals, purpose, "
+               "tasks, implementation, funding, results, schedule)",
     "heading": "the heading line of a section (numbering in `label`, level in `level`)",
     "list_item": "an item of a list (-, +, •, a), 1), 1.1.) that is not a heading",
     "paragraph": "a run of text that is neither heading nor list item",
-    "table": "a table (Markdown bars, docx table, PDF ruling)",
-    "row": "a table row (attrs['header'] = '1' for the header row)",
-    "cell": "a table cell (attrs['column'] = its header text, when known)",
+    "table": "a table (Markdown bars, docx table, PDF ruling); attrs: source, rows, columns",
+    "row": "a table row (attrs['row'] its index; attrs['header'] = '1' for the header row)",
+    "cell": "a table cell (attrs['col'] its index; attrs['column'] = its header text, when known)",
     "signature": "the signature block: authority lines, title, (Đã ký), name",
     "authority": "TM. / KT. / TL. / TUQ. / Q. lines",
     "signer_title": "the signer's title (CHỦ TỊCH, GIÁM ĐỐC …)",
     "signer_name": "the signer's name",
+    "mark": "a mark between title and name: (Đã ký), (Ký, ghi rõ họ tên)",
+    "stamp": "a digital-signature or copy stamp (Người ký: …, Thời gian ký: …, SAO Y): never a person",
     "recipients": "Nơi nhận: and the list under it",
-    "appendix": "Phụ lục / Ban hành kèm theo … and what follows",
+    "appendix": "Phụ lục / Ban hành kèm theo … and what follows (title: its title lines; a heading, its "
+                "outline and its own signature blocks as children)",
     "footnote": "a footnote",
     # news articles
     "headline": "an article's headline",
@@ -97,6 +107,9 @@ class Structure:
     "news" (web and press articles) or "plain" (none recognised)."""
     parts: list[Part] = field(default_factory=list)
     layout: str = "plain"
+    # The start offsets of each list of siblings, built on the first lookup
+    # (a structure is built once, then only read).
+    _starts: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def walk(self) -> Iterator[Part]:
         for top in self.parts:
@@ -118,7 +131,10 @@ class Structure:
         level = self.parts
         while True:
             # parts at one level are in text order and do not overlap
-            j = bisect_right([p.start for p in level], i) - 1
+            starts = self._starts.get(id(level))
+            if starts is None:
+                starts = self._starts[id(level)] = [p.start for p in level]
+            j = bisect_right(starts, i) - 1
             if j < 0 or not level[j].contains(i):
                 return path
             path.append(level[j])

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from vanban.pipeline.analysis.compare import FIELDS, target_rows
+from vanban.pipeline.analysis.compare import COMPARISON_FIELDS, FIELDS, ROLLUP_RULE, province_comparison, target_rows
 from vanban.pipeline.analysis.graph import load_graph, top
 from vanban.pipeline.batch import Options, ingest
 from vanban.pipeline.extract import extract_file
@@ -414,6 +414,15 @@ def check_compare(site):
     assert y["rows"] and all(r["year"] == year for r in y["rows"])
     assert http(site, "GET", "/api/compare", params={"indicator": "no_such_code"}).status == 404
     assert http(site, "GET", "/api/compare", params={"status": "bogus"}).status == 400
+    # the comparison proper: one row per province and year, as the library computes it
+    lib_p = province_comparison(site.db, "export_turnover")
+    assert [(r["province"], r["year"], r["target"]) for r in c["by_province"]] == \
+           [(r["province"], r["year"], r["target"]) for r in lib_p]
+    keys = [(r["province"], r["year"], r["measure"]) for r in c["by_province"]]
+    assert keys and len(keys) == len(set(keys)) and c["rollup_rule"] is None
+    assert all(link["id"] == str(doc_id(d)) for r in c["by_province"]
+               for link, d in zip(r["target_links"], r["target_documents"]))
+    assert m["rollup_rule"] == ROLLUP_RULE and m["rollup_rule_vi"] and "Vĩnh Long" in [r["province"] for r in m["by_province"]]
 
 
 def check_compare_csv(site):
@@ -425,6 +434,11 @@ def check_compare_csv(site):
     assert list(rows[0].keys()) == list(FIELDS)
     assert [(x["province"], float(x["value"])) for x in rows] == [(x["province"], x["value"]) for x in api]
     assert http(site, "GET", "/api/compare.csv").status == 400
+    r = http(site, "GET", "/api/compare.csv", params={"indicator": "export_turnover", "merged": "1", "view": "province"})
+    rows = list(csv.DictReader(io.StringIO(r.body.decode("utf-8-sig"))))
+    by_province = http(site, "GET", "/api/compare", params={"indicator": "export_turnover", "merged": "1"}).json()
+    assert list(rows[0].keys()) == list(COMPARISON_FIELDS)
+    assert [x["province"] for x in rows] == [x["province"] for x in by_province["by_province"]]
 
 
 def check_graph(site):
@@ -647,12 +661,14 @@ def test_browser_compare_toggle_merger_and_download_csv(site, page):
     api = http(site, "GET", "/api/compare", params={"indicator": "export_turnover"}).json()
     assert page.locator("#compare-table tbody tr").count() == len(api["rows"]) > 0
     assert page.locator("figure.chart svg rect.bar").count() == len(api["rows"])
+    assert page.locator("#province-table tbody tr").count() == len(api["by_province"]) > 0
     before = page.locator("#compare-table tbody tr td:first-child").all_inner_texts()
     assert "Bến Tre" in before
     page.check("#merged")
     page.wait_for_url("**merged=1*")
     after = page.locator("#compare-table tbody tr td:first-child").all_inner_texts()
     assert "Vĩnh Long" in after and "Bến Tre" not in after
+    assert page.locator("#rollup-rule").is_visible()
     shot(page, "08_compare")
     with page.expect_download() as dl:
         page.click("#csv-link")

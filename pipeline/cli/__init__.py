@@ -168,7 +168,7 @@ def _register_optional() -> None:
     import importlib
 
     for mod in ("vanban.pipeline.cli.explain", "vanban.pipeline.cli.store", "vanban.pipeline.cli.analysis",
-                "vanban.pipeline.cli.web"):
+                "vanban.pipeline.cli.outline", "vanban.pipeline.cli.web"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as e:

@@ -64,11 +64,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                                                 "gốc bằng phiên bản hiện tại: mọi mục với vị trí, dàn ý.",
              page="/documents/{id}/text", params=(_ID,), errors=(404, 410, 422, 503)),
     Endpoint("GET", "/api/compare", "Không có `indicator`: mọi chỉ tiêu với số tỉnh, văn bản. Có `indicator`: "
-                                    "mỗi tỉnh và chỉ tiêu một dòng (giá trị, đơn vị, so sánh, văn bản nguồn).",
+                                    "`by_province`: mỗi tỉnh (và năm) một dòng, chỉ tiêu đặt ra so với kết quả "
+                                    "một báo cáo sau đó nêu, văn bản nguồn (`merged`: gộp theo tỉnh sau sáp "
+                                    "nhập, quy tắc ở `rollup_rule`); `rows`: mỗi chỉ tiêu trong văn bản một dòng.",
              page="/compare", params=(Param("indicator", "query", "string", "mã chỉ tiêu (xem danh sách)"),
                                       _YEAR, _MERGED, _STATUS), errors=(404, 503)),
-    Endpoint("GET", "/api/compare.csv", "Bảng so sánh của một chỉ tiêu dưới dạng CSV (UTF-8).",
-             params=(Param("indicator", "query", "string", "mã chỉ tiêu", True), _YEAR, _MERGED, _STATUS),
+    Endpoint("GET", "/api/compare.csv", "Bảng so sánh của một chỉ tiêu dưới dạng CSV (UTF-8): mỗi chỉ tiêu "
+                                        "một dòng, hoặc mỗi tỉnh một dòng với `view=province`.",
+             params=(Param("indicator", "query", "string", "mã chỉ tiêu", True), _YEAR, _MERGED, _STATUS,
+                     Param("view", "query", "string", "`province`: mỗi tỉnh một dòng")),
              returns="text/csv", errors=(400, 404, 503)),
     Endpoint("GET", "/api/graph", "Đồ thị trích dẫn: số nút, số cạnh và các văn bản được trích dẫn nhiều nhất.",
              page="/graph", params=(Param("limit", "query", "integer", "số văn bản (mặc định 30)"),), errors=(503,)),

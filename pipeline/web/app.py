@@ -459,9 +459,9 @@ def create_app(settings: Settings, *, staging_root: str | Path | None = None) ->
     async def compare(request: Request):
         d = await data_compare(request)
         ch = charts.bar_charts(d.get("rows") or [])
-        return page(request, "compare.html", d, charts=ch,
-                    csv_url="/api/compare.csv?" + urlencode({k: v for k, v in request.query_params.items()
-                                                             if k in ("indicator", "year", "merged", "status")}))
+        keep = {k: v for k, v in request.query_params.items() if k in ("indicator", "year", "merged", "status")}
+        return page(request, "compare.html", d, charts=ch, csv_url="/api/compare.csv?" + urlencode(keep),
+                    province_csv_url="/api/compare.csv?" + urlencode({**keep, "view": "province"}))
 
     async def api_compare(request: Request):
         return ApiJSON(await data_compare(request))
@@ -470,8 +470,10 @@ def create_app(settings: Settings, *, staging_root: str | Path | None = None) ->
         d = await data_compare(request)
         if not d.get("indicator"):
             raise ApiError(400, "Chọn một chỉ tiêu (indicator=…) để tải CSV.")
-        body = "\ufeff" + comparison.to_csv(d["rows"])        # BOM: spreadsheets then read UTF-8
-        name = f"so-sanh-{d['indicator']}" + (f"-{d['year']}" if d["year"] else "") + \
+        per_province = request.query_params.get("view") == "province"
+        body = "\ufeff" + (comparison.provinces_to_csv(d["by_province"]) if per_province   # BOM: spreadsheets
+                           else comparison.to_csv(d["rows"]))                              # then read UTF-8
+        name = f"so-sanh-{d['indicator']}" + ("-theo-tinh" if per_province else "") + (f"-{d['year']}" if d["year"] else "") + \
                ("-sau-sap-nhap" if d["merged"] else "") + ".csv"
         return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": _attachment(name)})

@@ -11,12 +11,14 @@ import io
 from pathlib import Path
 from typing import Any
 
-from vanban.pipeline.analysis.compare import FIELDS, STATUSES, indicator_summary, target_rows
+from vanban.pipeline.analysis.compare import (COMPARISON_FIELDS, FIELDS, ROLLUP_RULE, STATUSES, indicator_summary,
+                                              province_comparison, target_rows)
 from vanban.pipeline.analysis.indicators import UNMAPPED
 from vanban.pipeline.store import StoreError, doc_id
 from vanban.pipeline.web import labels
 
-__all__ = ["FIELDS", "STATUSES", "UNMAPPED", "UnknownIndicator", "indicators", "comparison", "to_csv"]
+__all__ = ["FIELDS", "COMPARISON_FIELDS", "STATUSES", "UNMAPPED", "UnknownIndicator", "indicators", "comparison",
+           "to_csv", "provinces_to_csv"]
 
 
 class UnknownIndicator(LookupError):
@@ -50,8 +52,19 @@ def comparison(db: str | Path, code: str, *, year: int | None, merged: bool, sta
         r["comparator_label"] = labels.COMPARATORS.get(r["comparator"], r["comparator"])
         r["value_label"] = labels.number(r["value"])
     provinces = sorted({r["province"] for r in rows if r["province"]})
+    # The comparison proper: one row per province (and year), its target against
+    # the actual a later report states; with the merger toggle, rolled up by ROLLUP_RULE.
+    by_province = province_comparison(db, code, year=year, merged=merged)
+    for r in by_province:
+        r["target_label"] = labels.number(r["target"])
+        r["actual_label"] = labels.number(r["actual"])
+        r["comparator_label"] = labels.COMPARATORS.get(r["comparator"], r["comparator"])
+        r["measure_label"] = labels.MEASURES.get(r["measure"], r["measure"])
+        r["target_links"] = [{"id": str(doc_id(d)), "name": Path(d).name} for d in r["target_documents"]]
+        r["actual_links"] = [{"id": str(doc_id(d)), "name": Path(d).name} for d in r["actual_documents"]]
     return {"indicator": code, "year": year, "merged": merged, "status": status, "years": years,
-            "provinces": provinces, "rows": rows}
+            "provinces": provinces, "rows": rows, "by_province": by_province,
+            "rollup_rule": ROLLUP_RULE if merged else None, "rollup_rule_vi": labels.ROLLUP_RULE_VI if merged else None}
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -65,6 +78,17 @@ def _cell(v: Any) -> Any:
     if isinstance(v, str) and v.startswith(_FORMULA_START):
         return "'" + v
     return v
+
+
+def provinces_to_csv(rows: list[dict[str, Any]]) -> str:
+    """The one-row-per-province comparison as CSV (the library's fields, lists joined by "; ")."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COMPARISON_FIELDS)
+    for r in rows:
+        w.writerow([_cell("; ".join(map(str, v)) if isinstance(v, list) else v) for v in
+                    (r.get(f) for f in COMPARISON_FIELDS)])
+    return buf.getvalue()
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:

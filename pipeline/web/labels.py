@@ -124,3 +124,13 @@ def value_of(kind: str, item: dict[str, Any], field: str | None = None) -> str:
 
 def number(v: Any) -> str:
     return _num(v)
+
+
+# What a comparison row measures (pipeline.analysis.compare's `measure`).
+MEASURES = {"level": "mức", "growth": "tăng trưởng", "plan_share": "% kế hoạch"}
+
+# compare.ROLLUP_RULE, in the interface's language (tests check the two stay paired).
+ROLLUP_RULE_VI = ("Các tỉnh sáp nhập từ 1/7/2025 được gộp vào tỉnh mới: chỉ tiêu về tiền, số lượng, diện tích, "
+                  "khối lượng, công suất hoặc năng lượng là tổng của các tỉnh thành phần (ghi là chưa đủ khi có "
+                  "tỉnh thành phần không có chỉ tiêu); tỷ lệ, tỷ số, chỉ số hoặc thứ hạng (%, ‰, trên 1.000, "
+                  "top-N) không bao giờ được cộng: giá trị từng tỉnh thành phần được liệt kê, giá trị gộp để trống.")
