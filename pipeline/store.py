@@ -18,19 +18,22 @@ older version is upgraded in place when opened for writing.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import errno
 import fcntl
+import functools
 import hashlib
 import json
 import os
 import re
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
 
@@ -159,42 +162,291 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[str
 
 # ---------------------------------------------------------------------------
 # Opening
+#
+# A store is data someone may hand you: nothing in it may run code, touch other
+# files or reach the network. Every connection is opened with file access off
+# (the store file itself excepted; `export` allows exactly the files it writes)
+# and extension auto-loading off (a SQLite file given as --db must not make DuckDB
+# fetch its sqlite extension). Before DuckDB sees the file its header is checked
+# (a DuckDB file, not cut short), and after opening, the tables and columns the
+# store's migrations made are checked, so a damaged or foreign store is one clear
+# error naming the file. Errors DuckDB raises later (a damaged block read by a
+# query) come out of the connection as StoreError naming the file.
+
+_SAFE_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+_DAMAGE = (duckdb.IOException, duckdb.InternalException, duckdb.FatalException, duckdb.SerializationException)
+_HEADER = 4096           # DuckDB's main header and its two database headers are 4 KB each
+_FILE_KINDS = [(b"SQLite format 3\x00", "a SQLite database"), (b"PK\x03\x04", "a zip archive"),
+               (b"%PDF-", "a PDF"), (b"PAR1", "a Parquet file"), (b"\x89PNG", "a PNG image")]
+
+# Read commands wait for an ingest to let them in (`--wait`) when this is set;
+# ON_WAIT(pid) is told once when they start waiting.
+READ_WAIT = False
+ON_WAIT = None
+
+
+class StoreDamaged(StoreError):
+    """The store file is damaged, cut short, or not a vanban store."""
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def store_error(path: str, e: BaseException) -> StoreError:
+    """A DuckDB error met while using the store at `path`, as a StoreError naming it."""
+    if isinstance(e, StoreError):
+        return e
+    msg = _first_line(e)
+    if isinstance(e, _DAMAGE) or "corrupt" in msg.lower():
+        return StoreDamaged(f"store {path} is damaged or cut short and cannot be read ({msg}); "
+                            "build a new store with `vanban ingest`")
+    if isinstance(e, duckdb.InterruptException):
+        return StoreError(f"store {path}: interrupted")
+    if isinstance(e, duckdb.OutOfMemoryException):
+        return StoreError(f"store {path}: out of memory ({msg})")
+    return StoreError(f"store {path}: {msg}")
+
+
+class Connection:
+    """A DuckDB connection to one store whose errors are StoreErrors naming the
+    file (everything else is DuckDB's own connection: `execute` returns this
+    object, so `con.execute(sql).fetchall()` works as usual)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str):
+        self.raw = con
+        self.path = path
+
+    def execute(self, *args, **kw) -> "Connection":
+        try:
+            self.raw.execute(*args, **kw)
+        except duckdb.Error as e:
+            raise store_error(self.path, e) from e
+        return self
+
+    def __getattr__(self, name: str):
+        attr = getattr(self.raw, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kw):
+            try:
+                out = attr(*args, **kw)
+            except duckdb.Error as e:
+                raise store_error(self.path, e) from e
+            return self if out is self.raw else out
+        return call
+
+    def __enter__(self) -> "Connection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.raw.close()
+
 
 def _holder_pid(message: str) -> int | None:
     m = re.search(r"PID (\d+)", message)
     return int(m.group(1)) if m else None
 
 
-def connect(path: str | Path, read_only: bool = False, retry_seconds: float = 0.0,
-            sandbox: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file, turning lock conflicts into `StoreBusy` (after retrying
-    for `retry_seconds`) and a missing file (read-only) into `StoreError`.
-    A read-only connection is sandboxed (no file access beyond the store) unless
-    `sandbox` is False."""
+def check_file(path: str, read_only: bool) -> None:
+    """Refuse what is not a DuckDB file before DuckDB opens it: another kind of
+    file (DuckDB would try to load an extension for a SQLite one), an empty file
+    given to a read command, a file cut short within its headers. (A file cut
+    short later shows when a query reads the missing blocks: a StoreDamaged.)"""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            head = f.read(3 * _HEADER)
+    except IsADirectoryError:
+        raise StoreError(f"cannot open store {path}: it is a directory") from None
+    except OSError as e:
+        raise StoreError(f"cannot open store {path}: {e.strerror or e}") from None
+    if not head:
+        if read_only:
+            raise StoreDamaged(f"store {path} is an empty file, not a vanban store")
+        return
+    if head[8:12] != b"DUCK":
+        what = next((name for magic, name in _FILE_KINDS if head.startswith(magic)), "not a DuckDB file")
+        raise StoreDamaged(f"{path} is not a vanban store ({what}); give --db a DuckDB file made by `vanban ingest`")
+    if len(head) < 3 * _HEADER:
+        raise StoreDamaged(f"store {path} is cut short ({size} bytes: not even its header)")
+
+
+def _open(path: str, read_only: bool, writable: Sequence[str], config: dict | None) -> duckdb.DuckDBPyConnection:
+    """Connect with extension loading off, then, before anything else runs: allow
+    exactly the `writable` files, apply the settings in `config` that concern
+    files (temp_directory), turn file access off, and lock the configuration
+    when `config` asks for it. (DuckDB accepts allowed paths and a temp
+    directory only on a running database.)"""
+    config = dict(config or {})
+    lock = config.pop("lock_configuration", False)
+    temp_dir = config.pop("temp_directory", None)
+    con = duckdb.connect(path, read_only=read_only, config=dict(_SAFE_CONFIG, **config))
+    try:
+        if writable:
+            con.execute("SET allowed_paths = ?", [[os.path.abspath(w) for w in writable]])
+        if temp_dir is not None:
+            con.execute("SET temp_directory = ?", [temp_dir])
+        con.execute("SET enable_external_access = false")
+        if lock or writable:
+            con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+class _ReaderSignal:
+    """A reader that finds the store held by an ingest takes a shared lock on
+    DB.readers until it has opened the store; the ingest sees it between two
+    documents, closes the store and waits until the readers are in."""
+
+    def __init__(self, db: str):
+        self.fd: int | None = None
+        try:
+            self.fd = os.open(readers_path(db), os.O_RDONLY)
+            fcntl.flock(self.fd, fcntl.LOCK_SH)
+        except OSError:
+            self.release()
+
+    def release(self) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+
+def readers_path(db: str | Path) -> Path:
+    return Path(str(db) + ".readers")
+
+
+def connect(path: str | Path, read_only: bool = False, retry_seconds: float = 0.0, *,
+            wait: bool | None = None, writable: Sequence[str | Path] = (), config: dict | None = None,
+            check_schema: bool = True, on_wait=None) -> Connection:
+    """Open the store at `path` (sandboxed: no file access beyond the store and
+    the `writable` files, no extension loading). A lock conflict is retried for
+    `retry_seconds` and then raises `StoreBusy`; with `wait` (default: READ_WAIT
+    for read-only connections) it is retried until the holder lets us in. A
+    missing file (read-only), another kind of file, a damaged file or one whose
+    tables are not what its migrations made raise StoreError naming the file."""
     path = str(path)
+    if wait is None:
+        wait = READ_WAIT and read_only
+    if on_wait is None and read_only:
+        on_wait = ON_WAIT
     if read_only and not os.path.exists(path):
         raise StoreError(f"no store at {path} (create one with `vanban ingest PATH --db {path}`)")
-    config = {"enable_external_access": False} if read_only and sandbox else {}
+    if os.path.exists(path):
+        check_file(path, read_only)
     deadline = time.monotonic() + retry_seconds
-    while True:
+    signal_ = None
+    told = False
+    try:
+        while True:
+            try:
+                con = _open(path, read_only, [str(w) for w in writable], config)
+                break
+            except duckdb.IOException as e:
+                msg = str(e)
+                if "lock" not in msg.lower():
+                    raise store_error(path, e) from e
+                if read_only and signal_ is None:
+                    signal_ = _ReaderSignal(path)
+                if wait or time.monotonic() < deadline:
+                    if wait and not told and on_wait is not None:
+                        on_wait(ingest_holder(path))
+                        told = True
+                    time.sleep(0.1)
+                    continue
+                holder = ingest_holder(path)
+                if holder and holder != os.getpid():
+                    raise StoreBusy(f"store {path} is busy: vanban ingest (pid {holder}) is writing it; "
+                                    "try again when it has finished, or use --wait") from e
+                pid = _holder_pid(msg)
+                who = f"process {pid}" if pid else "another process"
+                raise StoreBusy(f"store {path} is open in {who}; try again when it has finished") from e
+            except duckdb.Error as e:
+                raise store_error(path, e) from e
+    finally:
+        if signal_ is not None:
+            signal_.release()
+    wrapped = Connection(con, path)
+    if check_schema:
         try:
-            return duckdb.connect(path, read_only=read_only, config=config)
-        except duckdb.IOException as e:
-            msg = str(e)
-            if "lock" not in msg.lower():
-                raise StoreError(f"cannot open store {path}: {msg}") from e
-            if time.monotonic() < deadline:
-                time.sleep(0.2)
-                continue
-            holder = ingest_holder(path)
-            if holder and holder != os.getpid():
-                raise StoreBusy(f"store {path} is busy: vanban ingest (pid {holder}) is writing it; "
-                                "try again when it has finished") from e
-            pid = _holder_pid(msg)
-            who = f"process {pid}" if pid else "another process"
-            raise StoreBusy(f"store {path} is open in {who}; try again when it has finished") from e
-        except duckdb.Error as e:
-            raise StoreError(f"cannot open store {path}: {e}") from e
+            check_schema_of(wrapped, read_only)
+        except BaseException:
+            con.close()
+            raise
+    return wrapped
+
+
+@functools.lru_cache(maxsize=8)
+def _expected_schema(names: tuple[str, ...]) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
+    """Tables (column -> type) and macros that the migrations `names` make, found
+    by running them on an empty in-memory database."""
+    mem = duckdb.connect(":memory:", config=dict(_SAFE_CONFIG, enable_external_access=False))
+    try:
+        for m in migrations():
+            if m.name in names:
+                mem.execute(m.sql)
+        return _schema_of(mem)
+    finally:
+        mem.close()
+
+
+def _schema_of(con, macros: bool = True) -> tuple[dict[str, dict[str, str]], frozenset[str]]:
+    tables: dict[str, dict[str, str]] = {}
+    for t, c, typ in con.execute(
+            "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+            "JOIN information_schema.tables t ON t.table_catalog = c.table_catalog "
+            "AND t.table_schema = c.table_schema AND t.table_name = c.table_name "
+            "WHERE c.table_schema = 'main' AND c.table_catalog = current_database() "
+            "AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position").fetchall():
+        tables.setdefault(t, {})[c] = typ
+    if not macros:
+        return tables, frozenset()
+    return tables, frozenset(r[0] for r in con.execute(
+        "SELECT function_name FROM duckdb_functions() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND function_type IN ('macro', 'table_macro')").fetchall())
+
+
+def check_schema_of(con, read_only: bool = True) -> None:
+    """Raise StoreDamaged unless every table and column the store's applied
+    migrations made is there, with its type, and (for writing, which uses them)
+    every macro."""
+    path = getattr(con, "path", "?")
+    tables, macros = _schema_of(con, macros=not read_only)
+    if "migrations" not in tables:
+        if set(tables) & set(TABLES):
+            raise StoreDamaged(f"store {path} is damaged: table migrations is missing; "
+                               "build a new store with `vanban ingest`")
+        if tables:
+            raise StoreDamaged(f"{path} is a DuckDB database but not a vanban store (tables: "
+                               f"{', '.join(sorted(tables)[:8])}); give --db a store made by `vanban ingest`")
+        if read_only:
+            raise StoreDamaged(f"{path} is an empty DuckDB database, not a vanban store")
+        return
+    done = applied_migrations(con)
+    known = {m.name for m in migrations()}
+    want_tables, want_macros = _expected_schema(tuple(n for n in done if n in known))
+    problems = []
+    for t, cols in want_tables.items():
+        have = tables.get(t)
+        if have is None:
+            problems.append(f"table {t} is missing")
+            continue
+        for c, typ in cols.items():
+            if c not in have:
+                problems.append(f"column {t}.{c} is missing")
+            elif have[c] != typ:
+                problems.append(f"column {t}.{c} is {have[c]}, not {typ}")
+    if not read_only:
+        problems += [f"macro {m} is missing" for m in sorted(want_macros - macros)]
+    if problems:
+        more = f" and {len(problems) - 4} more" if len(problems) > 4 else ""
+        raise StoreDamaged(f"store {path} is damaged: {'; '.join(problems[:4])}{more} "
+                           f"(its migrations {', '.join(done)} made them); build a new store with `vanban ingest`")
 
 
 # ---------------------------------------------------------------------------
@@ -322,10 +574,11 @@ class Store:
     """One open store. Writing methods each run in their own transaction."""
 
     def __init__(self, path: str | Path, read_only: bool = False, migrate_upto: int | None = None,
-                 retry_seconds: float = 0.0):
+                 retry_seconds: float = 0.0, wait: bool | None = None):
         self.path = str(path)
         self.read_only = read_only
-        self.con = connect(self.path, read_only=read_only, retry_seconds=retry_seconds)
+        self._readers_fd: int | None = None
+        self.con = connect(self.path, read_only=read_only, retry_seconds=retry_seconds, wait=wait)
         try:
             if read_only:
                 self.pending = [m.name for m in pending_migrations(self.con)]
@@ -338,6 +591,38 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+        if self._readers_fd is not None:
+            os.close(self._readers_fd)
+            self._readers_fd = None
+
+    # -- letting readers in during a long write ---------------------------------
+
+    def readers_waiting(self) -> bool:
+        """True when a read command is waiting for this (writing) store: it holds
+        a shared lock on DB.readers (see `connect`)."""
+        if self._readers_fd is None:
+            try:
+                self._readers_fd = os.open(readers_path(self.path), os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError:
+                return False
+        try:
+            fcntl.flock(self._readers_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(self._readers_fd, fcntl.LOCK_UN)
+        return False
+
+    def let_readers_in(self, on_wait=None) -> bool:
+        """Between two documents: when readers wait, close the store until they
+        have opened it, then open it again (waiting for them to finish). Returns
+        whether it did. Every document is committed, so nothing is in flight."""
+        if self.read_only or not self.readers_waiting():
+            return False
+        self.con.close()
+        fcntl.flock(self._readers_fd, fcntl.LOCK_EX)      # every waiting reader has opened the store
+        fcntl.flock(self._readers_fd, fcntl.LOCK_UN)
+        self.con = connect(self.path, retry_seconds=0.0, wait=True, check_schema=False, on_wait=on_wait)
+        return True
 
     def __enter__(self) -> "Store":
         return self
@@ -356,7 +641,7 @@ class Store:
         except BaseException:
             try:
                 self.con.execute("ROLLBACK")
-            except duckdb.Error:
+            except (duckdb.Error, StoreError):
                 pass
             raise
 
@@ -545,9 +830,9 @@ class Store:
         })
 
     def tables(self) -> list[str]:
-        have = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
-        return [t for t in TABLES if t in have] + sorted(have - set(TABLES))
+        """The store's own tables that it holds (a store may hold other tables and
+        views; they are neither counted, compared nor exported)."""
+        return own_tables(self.con)
 
     def status(self, last_runs: int = 5) -> dict[str, Any]:
         """What the store holds, as plain data (the `vanban status` report)."""
@@ -601,57 +886,183 @@ class Store:
 # ---------------------------------------------------------------------------
 # Read-only query and export
 
-_READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
+# `sql` decides on the parsed statement: SELECT (with WITH, VALUES, FROM-first,
+# DESCRIBE, SHOW, SUMMARIZE, which DuckDB parses as SELECT), EXPLAIN of a
+# statement that is itself allowed (EXPLAIN ANALYZE runs what it wraps), and the
+# PRAGMAs that only report. Everything else (SET, CALL, COPY, CREATE, ATTACH,
+# INSTALL, LOAD, EXPORT, CHECKPOINT, PIVOT ...) is refused.
+_READ_PRAGMAS = frozenset({
+    "table_info", "show", "show_tables", "show_tables_expanded", "show_databases", "database_list",
+    "database_size", "storage_info", "metadata_info", "version", "platform", "functions", "collations",
+    "user_agent"})
+_LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.S)
+_EXPLAIN = re.compile(r"EXPLAIN\b\s*(?:\((?P<opts>[^()]*)\)\s*)?(?:ANALY[SZ]E\b\s*)?", re.I)
+_PRAGMA = re.compile(r"PRAGMA\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)", re.I)
+
+SQL_TIMEOUT = 60.0                 # seconds; `vanban sql --timeout`
+SQL_MEMORY = "1GB"                 # DuckDB's memory limit for one query; env VANBAN_SQL_MEMORY
+SQL_MAX_ROWS = 100_000             # rows printed; `vanban sql --max-rows`
 
 
-def query(db: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run one read-only statement (SELECT, WITH … SELECT, DESCRIBE, SHOW, EXPLAIN,
-    PRAGMA). The store is opened read-only with file access disabled, so
-    neither the store nor any other file can be written."""
-    con = connect(db, read_only=True, retry_seconds=2.0)
+def _statement_text(sql: str) -> str:
+    return _LEADING_COMMENTS.sub("", sql, count=1)
+
+
+def check_read_only(con, sql: str, _depth: int = 0) -> str:
+    """Raise StoreError unless `sql` is one statement that only reads; returns
+    the kind of statement it is."""
+    raw = getattr(con, "raw", con)
     try:
+        stmts = raw.extract_statements(sql)
+    except duckdb.Error as e:
+        raise StoreError(f"invalid SQL: {_first_line(e)}") from e
+    if len(stmts) != 1:
+        raise StoreError(f"give exactly one statement (got {len(stmts)})")
+    kind = stmts[0].type.name
+    text = _statement_text(stmts[0].query if hasattr(stmts[0], "query") else sql)
+    if kind == "SELECT":
+        return kind
+    if kind == "EXPLAIN" and _depth < 4:
+        m = _EXPLAIN.match(text)
+        if m and not re.search(r"\bFORMAT\s+GRAPHVIZ\b", m.group("opts") or "", re.I):
+            inner = text[m.end():]
+            if inner.strip():
+                check_read_only(con, inner, _depth + 1)
+                return kind
+    if kind == "PRAGMA":
+        m = _PRAGMA.match(text)
+        if m and m.group("name").lower() in _READ_PRAGMAS:
+            return kind
+        raise StoreError("only read-only queries are allowed (this PRAGMA changes settings or runs something; "
+                         f"allowed: {', '.join(sorted(_READ_PRAGMAS))})")
+    raise StoreError(f"only read-only queries are allowed (this is a {kind} statement)")
+
+
+class QueryResult:
+    """Rows of one read-only query, fetched as they are read (so a huge result
+    never sits in memory), under a time limit that interrupts DuckDB."""
+
+    def __init__(self, con: Connection, sql: str, timeout: float | None):
+        self.con = con
+        self.timed_out = False
+        self.timer = None
+        self.timeout = timeout
+        if timeout:
+            self.timer = threading.Timer(timeout, self._interrupt)
+            self.timer.daemon = True
+            self.timer.start()
         try:
-            stmts = con.extract_statements(sql)
+            self.cur = con.raw.execute(sql)
         except duckdb.Error as e:
-            raise StoreError(f"invalid SQL: {e}") from e
-        if len(stmts) != 1:
-            raise StoreError(f"give exactly one statement (got {len(stmts)})")
-        kind = stmts[0].type.name
-        if kind not in _READ_ONLY_STATEMENTS:
-            raise StoreError(f"only read-only queries are allowed (this is a {kind} statement)")
-        try:
-            cur = con.execute(sql)
-            cols = [c[0] for c in cur.description] if cur.description else []
-            return cols, cur.fetchall() if cur.description else []
-        except duckdb.Error as e:
-            raise StoreError(f"query failed: {e}") from e
-    finally:
+            self.close()
+            raise self._error(e) from e
+        self.columns = [c[0] for c in self.cur.description] if self.cur.description else []
+
+    def _interrupt(self) -> None:
+        self.timed_out = True
+        with contextlib.suppress(Exception):
+            self.con.raw.interrupt()
+
+    def _error(self, e: BaseException) -> StoreError:
+        if self.timed_out or isinstance(e, duckdb.InterruptException):
+            return StoreError(f"query stopped after {self.timeout:g} s (the time limit; --timeout to change it)")
+        if isinstance(e, duckdb.OutOfMemoryException):
+            return StoreError(f"query needs more memory than the limit ({_first_line(e)}; VANBAN_SQL_MEMORY "
+                              "to change it)")
+        if isinstance(e, _DAMAGE) or "corrupt" in _first_line(e).lower():
+            return store_error(self.con.path, e)
+        return StoreError(f"query failed: {_first_line(e)}")
+
+    def rows(self, batch: int = 1000) -> Iterator[tuple]:
+        if not self.columns:
+            return
+        while True:
+            try:
+                chunk = self.cur.fetchmany(batch)
+            except duckdb.Error as e:
+                raise self._error(e) from e
+            if not chunk:
+                return
+            yield from chunk
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+        self.con.close()
+
+    def __enter__(self) -> "QueryResult":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_query(db: str | Path, sql: str, *, timeout: float | None = SQL_TIMEOUT, wait: bool | None = None,
+               memory: str | None = None) -> QueryResult:
+    """Open one read-only statement on the store (see `check_read_only`): the
+    store read-only, file access off, no spilling to disk, DuckDB's memory
+    limited (`memory`, default env VANBAN_SQL_MEMORY or 1GB), settings locked,
+    and DuckDB interrupted after `timeout` seconds."""
+    memory = memory or os.environ.get("VANBAN_SQL_MEMORY", "").strip() or SQL_MEMORY
+    con = connect(db, read_only=True, retry_seconds=2.0, wait=wait, check_schema=False,
+                  config={"memory_limit": memory, "temp_directory": "", "lock_configuration": True})
+    try:
+        check_read_only(con, sql)
+        return QueryResult(con, sql, timeout)
+    except BaseException:
         con.close()
+        raise
+
+
+def query(db: str | Path, sql: str, *, timeout: float | None = SQL_TIMEOUT,
+          max_rows: int | None = SQL_MAX_ROWS) -> tuple[list[str], list[tuple]]:
+    """Run one read-only statement; (columns, at most `max_rows` rows)."""
+    with open_query(db, sql, timeout=timeout) as res:
+        rows = []
+        for r in res.rows():
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+            rows.append(r)
+        return res.columns, rows
+
+
+def own_tables(con) -> list[str]:
+    """The store's own tables (TABLES) that it holds as tables, in TABLES order."""
+    have = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_catalog = current_database() AND table_type = 'BASE TABLE'").fetchall()}
+    return [t for t in TABLES if t in have]
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def export(db: str | Path, out_dir: str | Path, fmt: str) -> list[Path]:
-    """Write every table to OUT_DIR/TABLE.parquet (or .csv, with a header), each
-    in key order. Each file is written under a temporary name and renamed."""
+    """Write each of the store's own tables to OUT_DIR/TABLE.parquet (or .csv,
+    with a header), in key order. Each file is written under a temporary name
+    and renamed. Other tables and views a store file may hold are not read:
+    their names and definitions are data, not something to run."""
     if fmt not in ("parquet", "csv"):
         raise StoreError(f"unknown export format {fmt!r} (parquet or csv)")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    # Not sandboxed: COPY must write files.
-    con = connect(db, read_only=True, retry_seconds=2.0, sandbox=False)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot create {out}: {e.strerror or e}") from None
+    tmp_of = {t: out / f".{t}.{fmt}.tmp" for t in TABLES}
+    # File access stays off except for exactly the files written here.
+    con = connect(db, read_only=True, retry_seconds=2.0, writable=list(tmp_of.values()))
     written = []
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
-        ordered = [t for t in TABLES if t in tables] + sorted(set(tables) - set(TABLES))
-        for t in ordered:
-            final = out / f"{t}.{fmt}"
-            tmp = out / f".{t}.{fmt}.tmp"
-            opts = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
-            order = ORDER_BY.get(t, "ALL")
-            con.execute(f"COPY (SELECT * FROM {t} ORDER BY {order}) TO '{_sql_str(tmp)}' ({opts})")
+        opts = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        for t in own_tables(con):
+            final, tmp = out / f"{t}.{fmt}", tmp_of[t]
+            order = ", ".join(quote_ident(c.strip()) for c in ORDER_BY[t].split(","))
+            con.execute(f"COPY (SELECT * FROM main.{quote_ident(t)} ORDER BY {order}) TO '{_sql_str(tmp)}' ({opts})")
             os.replace(tmp, final)
             written.append(final)
-    except duckdb.Error as e:
+    except StoreError as e:
         raise StoreError(f"export failed: {e}") from e
     finally:
         con.close()
@@ -659,4 +1070,4 @@ def export(db: str | Path, out_dir: str | Path, fmt: str) -> list[Path]:
 
 
 def _sql_str(p: Path) -> str:
-    return str(p).replace("'", "''")
+    return os.path.abspath(p).replace("'", "''")

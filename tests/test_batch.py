@@ -206,8 +206,13 @@ def test_cli_exit_codes_log_json_and_summary(tmp_path):
     r = cli("ingest", root, "--db", "s.duckdb", "--workers", "2", "--log-json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     lines = [json.loads(x) for x in r.stdout.splitlines()]
-    assert [x["status"] for x in lines[:-1]] == ["new"] * n and lines[-1]["event"] == "summary"
-    assert all(set(x["items"]) == set(batch.ITEM_KINDS) for x in lines[:-1])
+    files = [x for x in lines if x["event"] == "file"]
+    assert [x["status"] for x in files] == ["new"] * n and lines[-1]["event"] == "summary"
+    assert all(set(x["items"]) == set(batch.ITEM_KINDS) for x in files)
+    # the entry that is not a document is accounted for, not stored
+    [other] = [x for x in lines if x["event"] == "not_document"]
+    assert other["path"].endswith("notes.gold.json") and ".json" in other["reason"]
+    assert lines[-1]["not_documents"] == 1
     assert f"{n} new, 0 updated, 0 skipped, 0 failed" in r.stderr
     assert "\x1b[" not in r.stderr                                      # no progress bar off a terminal
     (root / "junk.txt").write_bytes(BAD)

@@ -216,7 +216,9 @@ def test_cli_extract_keeps_going(tmp_path):
     assert out_paths[-1] == str(good)                 # the good file still comes out, last as given
     err_lines = r.stderr.splitlines()
     for c, f in files:
-        if c.either:
+        if c.name == "a directory":             # a folder given to extract is searched
+            assert f"vanban: {f}: no documents in this folder" in err_lines
+        elif c.either:
             assert str(f) in out_paths or any(ln.startswith(f"vanban: {f}: ") for ln in err_lines)
         elif c.error:
             hits = [ln for ln in err_lines if ln.startswith(f"vanban: {f}: ")]

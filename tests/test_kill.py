@@ -99,6 +99,10 @@ def test_sigterm_stops_cleanly(tmp_path):
     out, err = p.communicate(timeout=60)
     assert p.returncode == 130, err
     assert "interrupted" in err
+    # the --log-json log still ends with its summary line
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["event"] == "summary" and summary["status"] == "interrupted"
+    assert summary["exit_code"] == 130 and 1 <= summary["new"] < n
     with Store(db, read_only=True) as s:
         assert s.con.execute("SELECT status, finished_at IS NOT NULL FROM runs").fetchall() == [("interrupted", True)]
         stored = s.con.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -176,8 +176,6 @@ def test_extract_and_ingest_on_a_folder(wheel_env, tmp_path):
     assert r.returncode == 0 and json.loads(r.stdout), r.stderr[-3000:]
 
 
-@pytest.mark.xfail(strict=True, reason="`extract` takes folders with the CLI branch that owns `extract`; "
-                                       "when it is merged this passes: remove the mark (strict: an XPASS fails)")
 def test_extract_takes_a_folder(wheel_env):
     r = run(wheel_env, "vanban", "extract", "--json", "docs")
     assert r.returncode == 0, r.stderr[-3000:]

@@ -14,11 +14,35 @@ import typer
 from vanban.pipeline.cli.output import FORMAT_HELP, Format, emit, jsonable
 
 DB_HELP = "The store (a DuckDB file)."
+WAIT_HELP = ("When an ingest is writing the store, wait until it lets this command in (between two documents) "
+             "instead of exiting with code 4.")
+
+
+def db_option():
+    return typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP, readable=False)
+
+
+def wait_option():
+    return typer.Option(False, "--wait", help=WAIT_HELP)
+
+
+def set_wait(wait: bool) -> None:
+    """Read commands wait for an ingest to let them in (see pipeline.store.connect)."""
+    from vanban.pipeline import store
+
+    store.READ_WAIT = bool(wait)
+    store.ON_WAIT = (lambda pid: _err(f"waiting for vanban ingest (pid {pid or '?'}) to let readers in")
+                     ) if wait else None
 
 
 class Executor(str, Enum):
     local = "local"
     dask = "dask"
+
+
+class StatusFormat(str, Enum):
+    table = "table"
+    json = "json"
 
 
 class ExportFormat(str, Enum):
@@ -36,7 +60,13 @@ def _sigterm_to_interrupt(signum, frame):
 
 INGEST_HELP = """Extract every document under PATH... into the store (incremental).
 
-Directories are searched recursively for .txt .pdf .html .htm .docx .doc files.
+Directories are searched recursively for .txt .text .pdf .html .htm .xhtml .mht
+.docx .doc files. Every other entry is accounted for: a broken or looping
+symbolic link, a link to something outside the folder (not followed unless
+--follow-symlinks), a pipe or device, or a folder that cannot be listed is a
+row of the `failures` table; a file of another type is listed as not a
+document (--log-json). Hidden entries (.name) and Office owner files (~$x)
+are passed over. A file name that is not UTF-8 is stored with \\xNN escapes.
 A file already stored with the same size and mtime (or the same sha256) and the
 same extractor version is skipped; a changed file replaces its rows. Each
 document is written in one transaction, so a run killed at any moment can simply
@@ -45,7 +75,13 @@ row of the `failures` table and the others go on; it is retried when it
 changes (or with --retry-failed).
 
 Only one ingest writes a store at a time: a second one refuses, naming the
-holder's pid, unless --wait is given.
+holder's pid, unless --wait is given. A read command (status, sql, compare,
+graph, export) that finds the store busy is let in between two documents.
+
+Limits per file (a file over one is a failure, the others go on): --timeout
+seconds, --memory-limit MB per worker (a "MemoryLimit" failure), and the
+readers' limits (VANBAN_MAX_BYTES, VANBAN_MAX_CHARS, VANBAN_MAX_UNZIPPED_MB,
+VANBAN_MAX_STREAM_MB, VANBAN_MAX_PAGES; see the README).
 
 Exit codes: 0 every file is stored; 3 some files failed (see the summary and
 the failures table); 4 the store is busy (another ingest, without --wait);
@@ -58,7 +94,7 @@ def register(app: typer.Typer) -> None:
     @app.command(help=INGEST_HELP)
     def ingest(
         paths: List[Path] = typer.Argument(..., help="Files or directories to ingest.", show_default=False),
-        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+        db: Path = db_option(),
         workers: int = typer.Option(0, "--workers", "-j", min=0,
                                     help="Local worker processes (0: one per available core)."),
         executor: Executor = typer.Option(Executor.local, "--executor",
@@ -69,6 +105,12 @@ def register(app: typer.Typer) -> None:
         timeout: float = typer.Option(120.0, "--timeout", min=0, metavar="SECONDS",
                                       help="Per-file time limit; a file over it is abandoned (its worker killed) "
                                            "and recorded as failed. 0: no limit."),
+        memory_limit: Optional[float] = typer.Option(None, "--memory-limit", min=0, metavar="MB",
+                                                     help="Per-worker memory limit; a file that needs more is "
+                                                          "recorded as failed (MemoryLimit). Default: "
+                                                          "$VANBAN_MEMORY_MB or 1200. 0: no limit."),
+        follow_symlinks: bool = typer.Option(False, "--follow-symlinks",
+                                             help="Follow symbolic links that lead outside the folders given."),
         wait: bool = typer.Option(False, "--wait", help="Wait for another ingest on the same store to finish "
                                                         "instead of refusing."),
         log_json: bool = typer.Option(False, "--log-json", help="Print one JSON line per file on stdout, then a "
@@ -87,7 +129,8 @@ def register(app: typer.Typer) -> None:
         from vanban.pipeline.store import StoreBusy, StoreError
 
         opts = Options(paths=[str(p) for p in paths], db=str(db), workers=workers, executor=executor.value,
-                       scheduler=scheduler, timeout=timeout, wait=wait, log_json=log_json, progress=progress,
+                       scheduler=scheduler, timeout=timeout, memory_mb=memory_limit,
+                       follow_symlinks=follow_symlinks, wait=wait, log_json=log_json, progress=progress,
                        force=force, retry_failed=retry_failed, prune=prune)
         if executor is Executor.dask and not scheduler:
             _err("--executor dask needs --scheduler tcp://HOST:PORT")
@@ -116,16 +159,21 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def status(
-        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+        db: Path = db_option(),
         runs: int = typer.Option(5, "--runs", min=0, help="How many recent runs to show."),
-        json_out: bool = typer.Option(False, "--json", help="Print the report as one JSON object."),
+        fmt: StatusFormat = typer.Option(StatusFormat.table, "--format", "-f",
+                                         help="table: a readable report; json: one JSON object."),
+        json_out: bool = typer.Option(False, "--json", help="The same as --format json."),
+        wait: bool = wait_option(),
     ) -> None:
         """What the store holds, and its last runs.
 
         Rows per table, documents per format and extractor version, failures, and
-        the last runs. Exit code 1 when there is no store, 4 when an ingest holds it."""
+        the last runs. Exit code 1 when there is no store or it is damaged, 4 when
+        an ingest holds it (without --wait)."""
         from vanban.pipeline.store import Store, StoreBusy, StoreError
 
+        set_wait(wait)
         try:
             with Store(db, read_only=True, retry_seconds=2.0) as st:
                 rep = st.status(last_runs=runs)
@@ -137,7 +185,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         from vanban.pipeline.extract import EXTRACTOR_VERSION
         rep["current_extractor_version"] = EXTRACTOR_VERSION
-        if json_out:
+        if json_out or fmt is StatusFormat.json:
             print(json.dumps(rep, ensure_ascii=False, default=jsonable))
             return
         _print_status(rep)
@@ -145,43 +193,70 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def sql(
         query: str = typer.Argument(..., help="One read-only statement: SELECT, WITH … SELECT, DESCRIBE, SHOW, "
-                                              "EXPLAIN, PRAGMA."),
-        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+                                              "SUMMARIZE, EXPLAIN [ANALYZE] of one of those, a reporting PRAGMA."),
+        db: Path = db_option(),
         fmt: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
         max_width: int = typer.Option(60, "--max-width", min=0, help="Cut table cells to this many characters "
                                                                      "(0: never)."),
+        timeout: float = typer.Option(60.0, "--timeout", min=0, metavar="SECONDS",
+                                      help="Stop the query after this long (0: no limit)."),
+        max_rows: int = typer.Option(100_000, "--max-rows", min=0,
+                                     help="Print at most this many rows, saying so on stderr when there are more "
+                                          "(0: all; jsonl, csv and tsv are written as they are read)."),
+        wait: bool = wait_option(),
     ) -> None:
         """Run one read-only SQL query on the store.
 
-        The store is opened read-only with file access disabled: statements that write (INSERT, UPDATE, CREATE,
-        COPY, ATTACH …) are refused. Tables: documents, citations,
-        citation_mentions, cited_documents, dates, commemorations, targets,
-        signatories, failures, runs, migrations. Exit code 1 on a refused or failed
-        query, 4 when an ingest holds the store."""
-        from vanban.pipeline.store import StoreBusy, StoreError, query as run_query
+        Decided on the parsed statement: anything that could write or change a
+        setting (INSERT, CREATE, COPY, SET, ATTACH, CALL …, and EXPLAIN ANALYZE of
+        one) is refused. The store is opened read-only with file access off and
+        DuckDB's memory limited ($VANBAN_SQL_MEMORY, default 1GB). Tables:
+        documents, citations, citation_mentions, cited_documents, dates,
+        commemorations, targets, signatories, failures, runs, migrations. Exit code
+        1 on a refused, failed or stopped query, 4 when an ingest holds the store
+        (without --wait)."""
+        import itertools
 
+        from vanban.pipeline.store import StoreBusy, StoreError, open_query
+
+        set_wait(wait)
         try:
-            cols, rows = run_query(db, query)
+            with open_query(db, query, timeout=timeout or None) as res:
+                rows = res.rows()
+                more = False
+                if max_rows:
+                    head = list(itertools.islice(rows, max_rows)) if fmt in (Format.table, Format.json) else None
+                    if head is not None:
+                        more = next(rows, None) is not None
+                        rows = iter(head)
+                    else:
+                        rows = _capped(rows, max_rows, lambda: _more_rows(max_rows))
+                emit(res.columns, rows, fmt, max_width)
+                if more:
+                    _more_rows(max_rows)
         except StoreBusy as e:
             _err(str(e))
             raise typer.Exit(4)
         except StoreError as e:
+            sys.stdout.flush()
             _err(str(e))
             raise typer.Exit(1)
-        emit(cols, rows, fmt, max_width)
 
     @app.command()
     def export(
         out_dir: Path = typer.Argument(..., help="Directory to write TABLE.parquet or TABLE.csv files into."),
         fmt: ExportFormat = typer.Option(ExportFormat.parquet, "--format", "-f", help="File format."),
-        db: Path = typer.Option(Path("vanban.duckdb"), "--db", help=DB_HELP),
+        db: Path = db_option(),
+        wait: bool = wait_option(),
     ) -> None:
         """Write every table of the store to OUT_DIR (Parquet or CSV).
 
-        One file per table, TABLE.parquet or TABLE.csv, rows in key order. CSV files
-        have a header row and list columns as DuckDB prints lists."""
+        One file per table of the store's schema, TABLE.parquet or TABLE.csv, rows in
+        key order; other tables or views in the file are not read. CSV files have a
+        header row and list columns as DuckDB prints lists."""
         from vanban.pipeline.store import StoreBusy, StoreError, export as run_export
 
+        set_wait(wait)
         try:
             files = run_export(db, out_dir, fmt.value)
         except StoreBusy as e:
@@ -192,6 +267,19 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         for f in files:
             print(f)
+
+
+def _capped(rows, n: int, on_more):
+    """The first `n` rows; `on_more()` when there are more."""
+    for i, r in enumerate(rows):
+        if i >= n:
+            on_more()
+            return
+        yield r
+
+
+def _more_rows(n: int) -> None:
+    _err(f"output cut at {n} rows (--max-rows 0 prints all)")
 
 
 # ---------------------------------------------------------------------------

@@ -9,14 +9,17 @@ escapes as a traceback.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 from vanban.pipeline.readers.base import PageSpan, RawDocument, ReadError, read_bytes
-from vanban.pipeline.readers.sniff import SUFFIXES, check_size, ole2_is_word, sniff
+from vanban.pipeline.readers.sniff import SUFFIXES, check_chars, check_size, ole2_encrypted, ole2_is_word, sniff
 from vanban.pipeline.readers.txt import read_txt
 
-_NAMES = {"txt": "plain text", "pdf": "PDF", "html": "HTML", "docx": "a Word .docx", "doc": "a legacy Word .doc"}
+_EXTENSION = re.compile(r"\.(?=[a-z0-9]*[a-z])[a-z0-9]{1,5}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NAMES = {"mht": "a MIME web archive", "txt": "plain text", "pdf": "PDF", "html": "HTML", "docx": "a Word .docx", "doc": "a legacy Word .doc"}
 
 
 def _stat(p: Path) -> os.stat_result:
@@ -59,12 +62,18 @@ def _dispatch(p: Path, kind: str, warnings: list[str]) -> RawDocument:
     elif kind == "html":
         from vanban.pipeline.readers.html import read_html
         doc = read_html(p)
+    elif kind == "mht":
+        from vanban.pipeline.readers.html import read_mht
+        doc = read_mht(p)
     elif kind == "docx":
         from vanban.pipeline.readers.docx import read_docx
         doc = read_docx(p)
     elif kind == "doc":
         from vanban.pipeline.readers.docx import read_doc
         data = read_bytes(p)
+        if ole2_encrypted(data):
+            raise ReadError(p, "an encrypted (password-protected) Office document; remove the password and "
+                               "save it again to read it")
         if not ole2_is_word(data):
             raise ReadError(p, "an OLE2 (old Office) file that is not a Word document (Excel, Outlook ...?)")
         doc = read_doc(p)
@@ -84,6 +93,12 @@ def read_document(path: str | Path) -> RawDocument:
         raise ReadError(p, "is a directory, not a file")
     if not stat.S_ISREG(st.st_mode):
         raise ReadError(p, "not a regular file (a device, socket or pipe)")
+    suffix = p.suffix.lower()
+    if _EXTENSION.fullmatch(suffix) and suffix not in SUFFIXES:
+        # A name with another file type's extension (.odt, .xlsx, .md, .jpg) is refused,
+        # not read as text; a name without one (or with a dot that is part of a
+        # document number, "12.2019", "KH-UBND") is judged by its content.
+        raise ReadError(p, f"{suffix} files are not a type vanban reads (it reads {' '.join(SUFFIXES)})")
     check_size(p, st.st_size)
     if st.st_size == 0:
         raise ReadError(p, "empty file")
@@ -92,21 +107,27 @@ def read_document(path: str | Path) -> RawDocument:
         raise ReadError(p, "empty file")
     found = sniff(p, head)
     warnings: list[str] = []
-    suffix = p.suffix.lower()
     by_ext = SUFFIXES.get(suffix)
     if by_ext and by_ext != found.kind:
         warnings.append(f"named {suffix} but the content is {_NAMES.get(found.kind, found.kind)}: "
                         f"read as {found.kind}")
     try:
-        return _dispatch(p, found.kind, warnings)
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError(p, "out of memory while reading (file too large or too complex)")
+        doc = _dispatch(p, found.kind, warnings)
+    except (ReadError, MemoryError):
+        raise           # MemoryError: the worker reports its memory limit
     except RecursionError:
         raise ReadError(p, "structure nested too deeply to read")
     except Exception as e:      # a reader bug must not become a traceback
         raise ReadError(p, f"could not read as {found.kind}: {type(e).__name__}: {e}")
+    check_chars(p, len(doc.text))
+    if _SURROGATE.search(doc.text):
+        # A character reference or symbol code naming half of a UTF-16 pair: not a
+        # character, and not encodable; one U+FFFD each keeps every offset.
+        n = len(_SURROGATE.findall(doc.text))
+        doc.text = _SURROGATE.sub("\ufffd", doc.text)
+        doc.warnings.append(f"{n} invalid character code(s) (lone UTF-16 surrogates) replaced")
+    doc.warnings = [_SURROGATE.sub("\ufffd", w) for w in doc.warnings]
+    return doc
 
 
 __all__ = ["PageSpan", "RawDocument", "ReadError", "read_document", "SUFFIXES"]

@@ -31,15 +31,28 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 MB = 1024 * 1024
 MAX_MEMBER_BYTES = 200 * MB          # one part, uncompressed
-MAX_TOTAL_BYTES = 500 * MB           # all parts, uncompressed
+MAX_TOTAL_BYTES = 500 * MB           # all parts, uncompressed (env VANBAN_MAX_UNZIPPED_MB)
+MAX_TREE_BYTES = 32 * MB             # a part parsed whole (numbering, styles, notes); the body is streamed
+MAX_BLOCK_ELEMENTS = 1_000_000       # one paragraph or table of the body, held whole (~0.3 KB an element)
 MAX_RATIO = 200                      # uncompressed : compressed, for parts over RATIO_MIN_BYTES
 RATIO_MIN_BYTES = 10 * MB
 MAX_MEMBERS = 20000
+CHUNK = 1 << 16                      # bytes unpacked at a time
 SOFFICE_TIMEOUT = int(os.environ.get("VANBAN_SOFFICE_TIMEOUT", "180"))
 
 
 def _limits() -> tuple[int, int]:
-    total = int(os.environ.get("VANBAN_MAX_UNZIPPED_BYTES", MAX_TOTAL_BYTES))
+    """(one part, all parts) uncompressed, in bytes: env VANBAN_MAX_UNZIPPED_MB
+    (or VANBAN_MAX_UNZIPPED_BYTES) bounds the total, default 500 MB."""
+    total = MAX_TOTAL_BYTES
+    for name, unit in (("VANBAN_MAX_UNZIPPED_MB", MB), ("VANBAN_MAX_UNZIPPED_BYTES", 1)):
+        raw = os.environ.get(name, "").strip()
+        if raw:
+            try:
+                total = max(1, int(float(raw) * unit))
+            except ValueError:
+                pass
+            break
     return min(MAX_MEMBER_BYTES, total), total
 
 
@@ -61,7 +74,45 @@ def check_zip(path: str | Path, z: zipfile.ZipFile) -> None:
                                   f"{packed / 1024:.0f} KB (ratio {size // packed}:1)")
     if total > max_total:
         raise ReadError(path, f"zip bomb? parts would unpack to {total / MB:.0f} MB in all "
-                              f"(limit {max_total / MB:.0f} MB)")
+                              f"(limit {max_total / MB:.0f} MB; VANBAN_MAX_UNZIPPED_MB)")
+
+
+class _Member:
+    """A zip part read a chunk at a time: never more than the size the zip's
+    directory declares (checked by `check_zip`) comes out, whatever the
+    compressed data would inflate to (a lying directory ends in a CRC error)."""
+
+    def __init__(self, path, z: zipfile.ZipFile, name: str):
+        self.path, self.name = path, name
+        try:
+            self.f = z.open(name)
+        except Exception as e:      # a damaged local header, an unknown compression ...
+            raise ReadError(path, f"corrupt zip: cannot unpack {name} ({type(e).__name__}: {e})")
+        self.declared = z.getinfo(name).file_size
+        self.done = 0
+
+    def read(self, n: int = -1) -> bytes:
+        n = CHUNK if n is None or n < 0 or n > CHUNK else n
+        try:
+            data = self.f.read(n)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as e:
+            raise ReadError(self.path, f"corrupt zip: cannot unpack {self.name} ({e})")
+        except Exception as e:      # zlib.error and friends
+            raise ReadError(self.path, f"corrupt zip: cannot unpack {self.name} ({type(e).__name__}: {e})")
+        self.done += len(data)
+        if self.done > self.declared:
+            raise ReadError(self.path, f"corrupt zip: {self.name} unpacks to more than the {self.declared} bytes "
+                                       "its directory declares")
+        return data
+
+    def close(self) -> None:
+        self.f.close()
+
+    def __enter__(self) -> "_Member":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _parser():
@@ -70,24 +121,73 @@ def _parser():
                            huge_tree=True, remove_comments=True, remove_pis=True)
 
 
-def _parse(path, z: zipfile.ZipFile, name: str, required: bool = False):
+def _parse(path, z: zipfile.ZipFile, name: str, required: bool = False, warnings: list[str] | None = None):
+    """A small part parsed whole (None when it is absent, too large or not XML)."""
     from lxml import etree
     try:
-        data = z.read(name)
+        size = z.getinfo(name).file_size
     except KeyError:
         if required:
             raise ReadError(path, f"not a Word document: {name} is missing")
         return None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as e:
-        raise ReadError(path, f"corrupt zip: cannot unpack {name} ({e})")
-    except Exception as e:      # zlib.error and friends
-        raise ReadError(path, f"corrupt zip: cannot unpack {name} ({type(e).__name__}: {e})")
+    if size > MAX_TREE_BYTES:
+        if required:
+            raise ReadError(path, f"{name} is {size / MB:.0f} MB, over the limit of {MAX_TREE_BYTES // MB} MB")
+        if warnings is not None:
+            warnings.append(f"{name} is {size / MB:.0f} MB, over the limit of {MAX_TREE_BYTES // MB} MB: left out")
+        return None
+    parts = []
+    with _Member(path, z, name) as m:
+        while True:
+            chunk = m.read(CHUNK)
+            if not chunk:
+                break
+            parts.append(chunk)
     try:
-        return etree.fromstring(data, _parser())
+        return etree.fromstring(b"".join(parts), _parser())
     except etree.XMLSyntaxError as e:
         if required:
             raise ReadError(path, f"{name} is not well-formed XML ({e})")
         return None
+
+
+def _body_children(path, z: zipfile.ZipFile, name: str):
+    """Each child of w:body (a paragraph, a table ...) as its end tag is parsed,
+    freed once the caller has read it: memory holds one of them at a time, not
+    the document's whole tree."""
+    from lxml import etree
+    if name not in z.namelist():
+        raise ReadError(path, f"not a Word document: {name} is missing")
+    with _Member(path, z, name) as m:
+        events = etree.iterparse(m, events=("start", "end"), resolve_entities=False, no_network=True,
+                                 load_dtd=False, huge_tree=True, remove_comments=True, remove_pis=True)
+        depth = 0
+        body = None
+        elements = 0            # in the body child being parsed
+        try:
+            for ev, el in events:
+                if ev == "start":
+                    depth += 1
+                    if depth == 2 and el.tag == f"{W}body":
+                        body = el
+                    elif depth > 2:
+                        elements += 1
+                        if elements > MAX_BLOCK_ELEMENTS:
+                            raise ReadError(path, f"one paragraph or table of {name} holds more than "
+                                                  f"{MAX_BLOCK_ELEMENTS:,} XML elements: refused (too large "
+                                                  "to read within memory)")
+                    continue
+                depth -= 1
+                if body is not None and depth == 2 and el.getparent() is body:
+                    yield el
+                    el.clear()
+                    while el.getprevious() is not None:
+                        del body[0]
+                    elements = 0
+        except etree.XMLSyntaxError as e:
+            raise ReadError(path, f"{name} is not well-formed XML ({e})")
+        if body is None:
+            raise ReadError(path, f"{name} has no body")
 
 
 # ---- numbering ------------------------------------------------------------------
@@ -114,15 +214,32 @@ def _letters(n: int) -> str:
     return s
 
 
+# Word keeps list counters in 0..32767 (the largest start value its dialog takes)
+# and levels in 0..8; a file may say anything, so values are clamped to that.
+MAX_COUNTER = 32767
+MAX_LEVEL = 8
+
+
+def _int(value: str | None, default: int, lo: int, hi: int) -> int:
+    """An attribute's integer, clamped to lo..hi (default when it is not one)."""
+    if value is None:
+        return default
+    value = value.strip()
+    digits = value.lstrip("+-")
+    if not digits.isdigit() or len(value) - len(digits) > 1:
+        return default
+    if len(digits) > 18:                  # far out of range (and int() of 5,000 digits is refused)
+        return lo if value.startswith("-") else hi
+    return min(hi, max(lo, int(value)))
+
+
 def _fmt_num(n: int, fmt: str) -> str:
     if fmt in ("lowerLetter",):
         return _letters(n)
     if fmt in ("upperLetter",):
         return _letters(n).upper()
-    if fmt == "lowerRoman":
-        return _roman(n)
-    if fmt == "upperRoman":
-        return _roman(n).upper()
+    if fmt in ("lowerRoman", "upperRoman") and 0 < n < 4000:
+        return _roman(n) if fmt == "lowerRoman" else _roman(n).upper()
     if fmt in ("decimalZero",):
         return f"{n:02d}"
     if fmt == "none":
@@ -140,14 +257,14 @@ class Numbering:
             for a in numbering_xml.iter(f"{W}abstractNum"):
                 levels = {}
                 for lvl in a.iter(f"{W}lvl"):
-                    il = int(lvl.get(f"{W}ilvl", "0"))
+                    il = _int(lvl.get(f"{W}ilvl"), 0, 0, MAX_LEVEL)
                     fmt = lvl.find(f"{W}numFmt")
                     txt = lvl.find(f"{W}lvlText")
                     start = lvl.find(f"{W}start")
                     levels[il] = {
                         "fmt": fmt.get(f"{W}val") if fmt is not None else "decimal",
                         "text": txt.get(f"{W}val") if txt is not None else "",
-                        "start": int(start.get(f"{W}val", "1")) if start is not None else 1,
+                        "start": _int(start.get(f"{W}val"), 1, 0, MAX_COUNTER) if start is not None else 1,
                     }
                 self.abstract[a.get(f"{W}abstractNumId")] = levels
             for n in numbering_xml.iter(f"{W}num"):
@@ -156,7 +273,8 @@ class Numbering:
                 for ov in n.iter(f"{W}lvlOverride"):
                     so = ov.find(f"{W}startOverride")
                     if so is not None:
-                        overrides[int(ov.get(f"{W}ilvl", "0"))] = int(so.get(f"{W}val", "1"))
+                        overrides[_int(ov.get(f"{W}ilvl"), 0, 0, MAX_LEVEL)] = _int(so.get(f"{W}val"), 1, 0,
+                                                                                      MAX_COUNTER)
                 if aid is not None:
                     self.num[n.get(f"{W}numId")] = (aid.get(f"{W}val"), overrides)
         if styles_xml is not None:
@@ -166,8 +284,8 @@ class Numbering:
                     nid = numpr.find(f"{W}numId")
                     il = numpr.find(f"{W}ilvl")
                     if nid is not None:
-                        self.style_num[st.get(f"{W}styleId")] = (nid.get(f"{W}val"),
-                                                                  int(il.get(f"{W}val", "0")) if il is not None else 0)
+                        self.style_num[st.get(f"{W}styleId")] = (
+                            nid.get(f"{W}val"), _int(il.get(f"{W}val"), 0, 0, MAX_LEVEL) if il is not None else 0)
 
     def label(self, p) -> str:
         ppr = p.find(f"{W}pPr")
@@ -179,7 +297,7 @@ class Numbering:
             n = numpr.find(f"{W}numId")
             il = numpr.find(f"{W}ilvl")
             nid = n.get(f"{W}val") if n is not None else None
-            ilvl = int(il.get(f"{W}val", "0")) if il is not None else 0
+            ilvl = _int(il.get(f"{W}val"), 0, 0, MAX_LEVEL) if il is not None else 0
         else:
             ps = ppr.find(f"{W}pStyle")
             if ps is not None and ps.get(f"{W}val") in self.style_num:
@@ -193,7 +311,7 @@ class Numbering:
             return ""
         counts = self.counters.setdefault(nid, {})
         if ilvl in counts:
-            counts[ilvl] += 1
+            counts[ilvl] = min(MAX_COUNTER, counts[ilvl] + 1)
         else:
             counts[ilvl] = overrides.get(ilvl, lvl["start"])
         for deeper in [k for k in counts if k > ilvl]:
@@ -265,7 +383,7 @@ class _Doc:
                     code = int(ch, 16)
                     if code >= 0xF000:
                         code -= 0xF000
-                    if 32 <= code < 0x110000 and code != 0x7F:
+                    if 32 <= code < 0x110000 and code != 0x7F and not 0xD800 <= code < 0xE000:
                         out.append(chr(code))
                 except ValueError:
                     pass
@@ -288,26 +406,30 @@ class _Doc:
         """Lines of a body, cell, text box or note: paragraphs and tables in order."""
         lines: list[str] = []
         for c in container:
-            tag = c.tag
-            if not isinstance(tag, str):
-                continue
-            if tag == f"{W}p":
-                extra: list[str] = []
-                text = self.paragraph(c, extra)
-                lines.extend(text.split("\n"))
-                for x in extra:
-                    lines.append(x)
-            elif tag == f"{W}tbl":
-                lines.append("")
-                lines.extend(self.table(c))
-                lines.append("")
-            elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins", f"{W}moveTo"):
-                lines.extend(self.block(c))
-            elif tag == f"{MC}AlternateContent":
-                choice = c.find(f"{MC}Choice")
-                if choice is not None:
-                    lines.extend(self.block(choice))
+            self.child(c, lines)
         return lines
+
+    def child(self, c, lines: list[str]) -> None:
+        """Add the lines of one child of a body, cell, text box or note."""
+        tag = c.tag
+        if not isinstance(tag, str):
+            return
+        if tag == f"{W}p":
+            extra: list[str] = []
+            text = self.paragraph(c, extra)
+            lines.extend(text.split("\n"))
+            for x in extra:
+                lines.append(x)
+        elif tag == f"{W}tbl":
+            lines.append("")
+            lines.extend(self.table(c))
+            lines.append("")
+        elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins", f"{W}moveTo"):
+            lines.extend(self.block(c))
+        elif tag == f"{MC}AlternateContent":
+            choice = c.find(f"{MC}Choice")
+            if choice is not None:
+                lines.extend(self.block(choice))
 
     def table(self, tbl) -> list[str]:
         lines: list[str] = []
@@ -338,8 +460,8 @@ def _owner_table(tr):
     return a
 
 
-def _notes(path, z, name: str, kind: str, doc: _Doc) -> dict[str, str]:
-    root = _parse(path, z, name)
+def _notes(path, z, name: str, kind: str, doc: _Doc, warnings: list[str]) -> dict[str, str]:
+    root = _parse(path, z, name, warnings=warnings)
     out: dict[str, str] = {}
     if root is None:
         return out
@@ -354,18 +476,24 @@ def _notes(path, z, name: str, kind: str, doc: _Doc) -> dict[str, str]:
 
 
 def docx_text(path: str | Path, z: zipfile.ZipFile) -> tuple[str, list[str]]:
+    from vanban.pipeline.readers.sniff import check_chars, max_chars
+
     warnings: list[str] = []
-    document = _parse(path, z, "word/document.xml", required=True)
-    body = document.find(f"{W}body")
-    if body is None:
-        raise ReadError(path, "word/document.xml has no body")
-    numbering = Numbering(_parse(path, z, "word/numbering.xml"), _parse(path, z, "word/styles.xml"))
+    numbering = Numbering(_parse(path, z, "word/numbering.xml", warnings=warnings),
+                          _parse(path, z, "word/styles.xml", warnings=warnings))
     doc = _Doc(numbering)
-    lines = doc.block(body)
+    lines: list[str] = []
+    chars, limit = 0, max_chars()
+    for el in _body_children(path, z, "word/document.xml"):
+        n = len(lines)
+        doc.child(el, lines)
+        chars += sum(len(ln) + 1 for ln in lines[n:])
+        if chars > limit:             # say so now, not after building all of it
+            check_chars(path, chars, limit, at_least=True)
     refs = list(doc.notes)
     # Notes use their own numbering; reset list counters are irrelevant there.
-    foot = _notes(path, z, "word/footnotes.xml", "footnote", _Doc(Numbering(None, None)))
-    end = _notes(path, z, "word/endnotes.xml", "endnote", _Doc(Numbering(None, None)))
+    foot = _notes(path, z, "word/footnotes.xml", "footnote", _Doc(Numbering(None, None)), warnings)
+    end = _notes(path, z, "word/endnotes.xml", "endnote", _Doc(Numbering(None, None)), warnings)
     note_lines: list[str] = []
     seen = set()
     fn = en = 0

@@ -30,7 +30,8 @@ How a page is read:
 
 Environment: VANBAN_OCR=0 disables OCR; VANBAN_OCR_TIMEOUT (s, default 300)
 bounds OCR per document; VANBAN_MAX_PAGES (default 500); VANBAN_MAX_PAGE_PIXELS
-(default 40 million) caps the rendered size of one page.
+(default 40 million) caps the rendered size of one page; VANBAN_MAX_STREAM_MB
+(default 32) how far one compressed stream may unpack (pdfscan).
 """
 from __future__ import annotations
 
@@ -49,13 +50,15 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from vanban.pipeline.readers import ocr
+from vanban.pipeline.readers import ocr, pdfscan
 from vanban.pipeline.readers.base import PageSpan, RawDocument, ReadError
+from vanban.pipeline.readers.sniff import check_chars
 
 # PDFium is not thread-safe: every call into it, from any thread of the process, goes
 # through this lock (tesseract runs outside it).
 _PDFIUM_LOCK = threading.RLock()
 
+MB = 1 << 20
 MAX_CHARS_PER_PAGE = 200_000
 MAX_IMAGE_PIXELS = 250_000_000      # an embedded image bigger than this is not decoded
 OCR_DPI = ocr.DPI
@@ -1026,6 +1029,8 @@ def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
                 continue
             except ocr.OcrError as e:
                 failed.setdefault(str(e), []).append(pg.number)
+            except MemoryError:
+                raise           # the worker's memory limit: not a damaged page
             except Exception as e:  # noqa: BLE001 - one page's OCR must not lose the document
                 failed.setdefault(f"OCR failed ({type(e).__name__}: {e})", []).append(pg.number)
 
@@ -1045,6 +1050,8 @@ def _ocr_loop(pdf, pages: list[_Page], cfg: dict, warnings: list[str]) -> None:
             try:
                 with _PDFIUM_LOCK:
                     rendered = _render(pdf, pg.number - 1, cfg["max_page_pixels"], warnings, pg.mask)
+            except MemoryError:
+                raise           # the worker's memory limit: not a damaged page
             except Exception as e:  # noqa: BLE001 - a page pdfium cannot render
                 failed.setdefault(f"the page could not be rendered ({e})", []).append(pg.number)
                 continue
@@ -1080,6 +1087,35 @@ def _check_file(p: Path) -> None:
         raise ReadError(p, "not a PDF (no %PDF- header)")
     if b"%%EOF" not in tail:
         raise ReadError(p, "truncated PDF (no %%EOF end marker: the file is incomplete)")
+    _check_streams(p)
+
+
+def _check_streams(p: Path) -> None:
+    """Refuse a PDF with a stream that unpacks beyond the limit, before PDFium
+    builds anything from it (see pdfscan)."""
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise ReadError(p, f"cannot read file ({e.strerror or e})") from None
+    streams, cost = pdfscan.repair_cost(data)
+    if cost > max(64 * MB, 8 * len(data)):
+        raise ReadError(p, f"damaged PDF: {streams} streams have no length, and finding where each ends would "
+                           f"mean reading {cost / MB:.0f} MB")
+    big = pdfscan.oversized_streams(data)
+    if big:
+        o = big[0]
+        what = "an image stream" if o.image else "a compressed stream"
+        raise ReadError(p, f"{what} (at byte {o.offset}, {o.filters}) unpacks to more than {o.limit / MB:g} MB, "
+                           "over the limit (set VANBAN_MAX_STREAM_MB to raise it)")
+
+
+def _has_encrypt(p: Path) -> bool:
+    """Whether the file names an /Encrypt dictionary (PDFium reports some
+    damaged files as needing a password)."""
+    try:
+        return b"/Encrypt" in p.read_bytes()
+    except OSError:
+        return True
 
 
 def _open(p: Path):
@@ -1088,10 +1124,13 @@ def _open(p: Path):
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         if code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise ReadError(p, "encrypted PDF (password required)") from None
+            if _has_encrypt(p):
+                raise ReadError(p, "encrypted PDF (password required)") from None
+            raise ReadError(p, "corrupt PDF (PDFium cannot load it)") from None
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise ReadError(p, "encrypted PDF (unsupported security handler)") from None
-        if code == pdfium_c.FPDF_ERR_FORMAT:
+        if code in (pdfium_c.FPDF_ERR_FORMAT, pdfium_c.FPDF_ERR_SUCCESS, pdfium_c.FPDF_ERR_UNKNOWN, None):
+            # PDFium sometimes fails without saying why ("Success"): the file cannot be loaded
             raise ReadError(p, "corrupt PDF (the file structure cannot be parsed)") from None
         if code == pdfium_c.FPDF_ERR_FILE:
             raise ReadError(p, "cannot open file") from None
@@ -1114,6 +1153,8 @@ def _read_layers(p: Path, cfg: dict, warnings: list[str]) -> list[_Page]:
         for i in range(n):
             try:
                 pages.append(_read_text_layer(pdf, i, warnings))
+            except MemoryError:
+                raise           # the worker's memory limit: not a damaged page
             except Exception:  # noqa: BLE001 - one broken page must not lose the document
                 bad.append(i + 1)
                 pages.append(_Page(i + 1, usable=False))
@@ -1142,6 +1183,8 @@ def _render_probes(pdf, pages: list[_Page], cfg: dict) -> None:
     for probe in last.probes:
         try:
             _render_probe(pdf, last.number, probe)
+        except MemoryError:
+            raise           # the worker's memory limit: not a damaged page
         except Exception:  # noqa: BLE001 - the text layer is read; the name is a bonus
             probe.image = None
 
@@ -1155,6 +1198,7 @@ def read_pdf(path: str | Path) -> RawDocument:
     warnings: list[str] = []
     with _PDFIUM_LOCK:
         pages = _read_layers(p, cfg, warnings)
+    check_chars(p, sum(len(pg.text) for pg in pages))
 
     need = [pg for pg in pages if pg.ocr]
     if need:

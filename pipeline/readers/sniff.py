@@ -17,7 +17,7 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024          # 100 MB
 MB = 1024 * 1024
 
 SUFFIXES = {".txt": "txt", ".text": "txt", ".pdf": "pdf", ".html": "html", ".htm": "html",
-            ".xhtml": "html", ".mht": "html", ".docx": "docx", ".doc": "doc"}
+            ".xhtml": "html", ".mht": "mht", ".docx": "docx", ".doc": "doc"}
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -43,6 +43,26 @@ def max_bytes() -> int:
         return DEFAULT_MAX_BYTES
     mult = {"": 1, "k": 1024, "m": MB, "g": 1024 * MB}[m.group(2).lower()]
     return max(1, int(float(m.group(1)) * mult))
+
+
+DEFAULT_MAX_CHARS = 5_000_000                   # characters of text in one document
+
+
+def max_chars() -> int:
+    """The text limit: env VANBAN_MAX_CHARS (characters), default 5 million. The
+    offset maps and items of a document grow with its text; this bounds them."""
+    raw = os.environ.get("VANBAN_MAX_CHARS", "").strip()
+    try:
+        return max(1, int(float(raw))) if raw else DEFAULT_MAX_CHARS
+    except ValueError:
+        return DEFAULT_MAX_CHARS
+
+
+def check_chars(path: str | Path, n: int, limit: int | None = None, at_least: bool = False) -> None:
+    limit = max_chars() if limit is None else limit
+    if n > limit:
+        raise ReadError(path, f"the text is {'at least ' if at_least else ''}{n:,} characters long, over the "
+                              f"limit of {limit:,} (set VANBAN_MAX_CHARS to raise it)")
 
 
 def fmt_size(n: int) -> str:
@@ -79,6 +99,10 @@ class Sniffed:
 
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta[\s>]|title[\s>])",
                          re.I | re.S)
+# A MIME message (a saved .mht page): header lines, one of them MIME-Version, then
+# a multipart body.
+_MIME_START = re.compile(rb"\A(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*){0,40}?MIME-Version:", re.I)
+_MULTIPART = re.compile(rb"Content-Type:\s*multipart/", re.I)
 _HTML_TAGS = re.compile(rb"<(?:html|head|body|div|p|table|meta|title|br|span|a\s|h1|script)[\s>/]", re.I)
 
 
@@ -118,9 +142,8 @@ def is_binary(head: bytes) -> str | None:
     from vanban.pipeline.readers.txt import utf16_without_bom
     if utf16_without_bom(sample):
         return None
-    nul = sample.count(0)
-    if nul:
-        return "binary content"
+    # A few NUL or control bytes in text (a stray byte from a bad copy) do not make
+    # it binary: the text reader drops them. Binary formats have many.
     ctrl = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     if ctrl > max(2, len(sample) // 100):
         return "binary content"
@@ -175,6 +198,8 @@ def sniff(path: Path, head: bytes) -> Sniffed:
         return Sniffed("doc", "legacy Word/OLE2 file")
     if head.lstrip()[:5] == b"{\\rtf":
         raise ReadError(path, "an RTF document, not a supported format; save it as .docx")
+    if _MIME_START.match(head) and _MULTIPART.search(head[:8192]):
+        return Sniffed("mht", "MIME web archive")
     what = is_binary(head)
     if what:
         if what == "binary content":
@@ -183,6 +208,12 @@ def sniff(path: Path, head: bytes) -> Sniffed:
     if looks_html(head):
         return Sniffed("html", "HTML")
     return Sniffed("txt", "plain text")
+
+
+def ole2_encrypted(data: bytes) -> bool:
+    """An OLE2 file that wraps an encrypted Office Open XML document (what Word
+    writes for a password-protected .docx): it has an EncryptedPackage stream."""
+    return "EncryptedPackage".encode("utf-16-le") in data
 
 
 def ole2_is_word(data: bytes) -> bool:

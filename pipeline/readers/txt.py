@@ -11,6 +11,7 @@ import codecs
 from pathlib import Path
 
 from vanban.pipeline.readers.base import read_bytes, RawDocument, ReadError
+from vanban.pipeline.readers.sniff import check_chars, max_chars
 from vanban.pipeline.readers.legacy import (fix_legacy_text, tcvn3_bytes_to_unicode,
                                      vni_bytes_to_unicode, viet_score)
 
@@ -42,6 +43,21 @@ def utf16_without_bom(data: bytes) -> str | None:
     if z_even > 0.3 and z_odd < 0.05:
         return "utf-16-be"
     return None
+
+
+# A file is read in a legacy 8-bit encoding only on strong evidence: more than one
+# byte in UTF8_ODDS+1 outside valid UTF-8 sequences. Real TCVN3, VNI and
+# Windows-1258 text has (almost) no valid multi-byte UTF-8 sequence at all.
+UTF8_ODDS = 10
+
+
+def utf8_evidence(data: bytes) -> tuple[int, int, str]:
+    """(valid multi-byte UTF-8 characters, invalid bytes, the text decoded with
+    U+FFFD for each invalid byte sequence)."""
+    u = data.decode("utf-8", errors="replace")
+    bad = u.count("\ufffd")
+    good = len(u) - len(u.encode("ascii", errors="ignore")) - bad
+    return good, bad, u
 
 
 def _single_byte_candidates(data: bytes) -> list[tuple[str, str]]:
@@ -79,6 +95,14 @@ def decode_bytes(data: bytes, path: str) -> tuple[str, list[str]]:
         return _fix_legacy(text, warnings)
     except UnicodeDecodeError as e:
         utf8_error = e
+    good, bad, u = utf8_evidence(data)
+    if good and bad * UTF8_ODDS <= good:
+        # Mostly valid UTF-8: a legacy encoding almost never yields a valid multi-byte
+        # sequence, so a few stray bytes (a bad copy, a truncated character) do not
+        # make the file legacy; they become U+FFFD and the rest is read as written.
+        warnings.append(f"invalid UTF-8 at byte {utf8_error.start}: {bad} bad byte(s) replaced "
+                        f"({good} valid UTF-8 characters: read as UTF-8)")
+        return _fix_legacy(u, warnings)
     cands = _single_byte_candidates(data)
     scored = sorted(((viet_score(t), name, t) for name, t in cands), key=lambda x: -x[0])
     score, name, text = scored[0]
@@ -106,6 +130,8 @@ def read_txt(path: str | Path, data: bytes | None = None) -> RawDocument:
         data = read_bytes(p)
     if not data:
         raise ReadError(p, "empty file")
+    if len(data) > 4 * max_chars():       # no encoding takes more than 4 bytes a character
+        check_chars(p, len(data) // 4, at_least=True)
     text, warnings = decode_bytes(data, str(p))
     if "\x00" in text:
         text = text.replace("\x00", "")
