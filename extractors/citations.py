@@ -274,12 +274,12 @@ def repair_number(number: str) -> str:
     n = normalize_symbol(number)
     for rx, rep in _ocr()["number"]:
         n = rx.sub(rep, n)
-    m = re.fullmatch(r"(.*/((?:19|20)\d\d)/QH)(\d?)", n)
+    m = re.fullmatch(r"(.*/((?:19|20)\d\d)/)[Q0O]H([\dIl|]{0,3})", n)
     if m:
         year = int(m.group(2))
         khoa = [k for a, b, k in _LEGISLATURES if a < year < b]
-        if khoa and m.group(3) != str(khoa[0]):
-            n = f"{m.group(1)}{khoa[0]}"
+        digits = m.group(3).translate(str.maketrans("Il|", "111"))
+        n = f"{m.group(1)}QH{khoa[0] if khoa and digits != str(khoa[0]) else digits}"
     return n
 
 
@@ -342,13 +342,25 @@ def _fold(s: str) -> str:
     return re.sub(r"\s+(?:nam\s+)?(?:19|20)\d\d$", "", s)
 
 
+_DASHED = re.compile(r"(\d+)-((?:19|20)\d\d)-([A-ZĐ]+)-(.+)")
+_GLUED_YEAR = re.compile(r"^(\d+[A-Z]?/(?:19|20)\d\d)(?=[A-ZĐ])")
+_PARTY_AS_ADMIN = re.compile(r"(\d+[A-Z]?)/([A-ZĐ]+)[-/]((?:TW|TU|THU|ĐU|HU|QU|BCĐ)\b.*)")
+
+
+@lru_cache(maxsize=65536)
 def _canon_number(n: str) -> str:
-    """One key for the printings of one number: `18-2016-QĐ-UBND` is 18/2016/QĐ-UBND."""
+    """One key for the printings of one number: `18-2016-QĐ-UBND` is
+    18/2016/QĐ-UBND, `49/2025TT-BCT` is 49/2025/TT-BCT, `57/NQ-TW` is 57-NQ/TW."""
     n = normalize_symbol(n).upper()
-    m = re.fullmatch(r"(\d+)-((?:19|20)\d\d)-([A-ZĐ]+)-(.+)", n)
+    m = _DASHED.fullmatch(n)
     if m:
         n = f"{m.group(1)}/{m.group(2)}/{m.group(3)}-{m.group(4)}"
-    return re.sub(r"^(\d+[A-Z]?/(?:19|20)\d\d)(?=[A-ZĐ])", r"\1/", n)      # 49/2025TT-BCT
+    n = _GLUED_YEAR.sub(r"\1/", n)
+    # a Party document printed the administrative way
+    m = _PARTY_AS_ADMIN.fullmatch(n)
+    if m and m.group(2) in _code_to_word():
+        n = f"{m.group(1)}-{m.group(2)}/{m.group(3)}"
+    return n
 
 
 class CitationExtractor:
@@ -363,6 +375,13 @@ class CitationExtractor:
         own_canon = _canon_number(own) if own else None
         mentions = self._find(text)
         mentions = [m for m in mentions if not (own_norm and m.number and _canon_number(m.number) == own_canon)]
+        # "Nghị quyết số 13 được ban hành" in Nghị quyết 13-NQ/TW itself
+        own_lead = re.match(r"\d+[a-z]?", own_norm or "")
+        own_type = (doc.results["document"].doc_type or "")
+        if own_lead:
+            mentions = [m for m in mentions if not (
+                m.extra.get("short") and m.extra["short"].lstrip("0") == own_lead.group().lstrip("0")
+                and _word_for_code(own_norm).casefold() == m.doc_type.casefold())]
         # A web page's headline above the document's own header names the
         # document itself, sometimes misprinted (05/2025/TT-BCT for 05/2026/TT-BCT).
         own_span = doc.results["document"].spans.get("number")

@@ -84,12 +84,15 @@ def _clean_event(ev: str) -> str:
     return ev.strip(" ,-–“”\"'")
 
 
-def _paragraph_year(paragraphs: Breaks, found: Sorted, pos: int) -> int | None:
+def _paragraph_year(paragraphs: Breaks, found: Sorted, pos: int, cache: dict) -> int | None:
     a, b = paragraphs.around(pos)
+    if a in cache:                      # once per paragraph, not once per anniversary
+        return cache[a]
     inside = found.between(a, b)
     ys = [f.year for f in inside if f.year and not f.year_inferred]
     ys = ys or [f.year for f in inside if f.year]
-    return max(ys) if ys else None
+    cache[a] = max(ys) if ys else None
+    return cache[a]
 
 
 class CommemorationExtractor:
@@ -101,6 +104,7 @@ class CommemorationExtractor:
         text = doc.text
         found = Sorted(all_dates(doc), key=lambda f: f.start)
         paragraphs = Breaks(text, r"\n\n")
+        para_years: dict[int, int | None] = {}
         ref_year = doc.cache.get("ref_year")
         items: list[dict] = []
         roles: dict[int, str] = {}
@@ -174,7 +178,7 @@ class CommemorationExtractor:
             # the anniversary's year: a date printed right after the name, else
             # the latest year dated in the paragraph, else the document's year
             after = [f for f in found.between(ev_end, ev_end + 16) if f.value and f.day == dd and f.month == mm]
-            year = after[0].year if after else (_paragraph_year(paragraphs, found, m.start()) or ref_year)
+            year = after[0].year if after else (_paragraph_year(paragraphs, found, m.start(), para_years) or ref_year)
             date = f"{year:04d}-{mm:02d}-{dd:02d}" if year else None
             origin = f"{year - n:04d}-{mm:02d}-{dd:02d}" if year else None
             add(n, ev, origin, date, m.start("n"), m.end(), "count_known_day", None, after[0] if after else None)

@@ -314,23 +314,16 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
     if not any(f.year is None for f in found):
         return
     common = None
-    anchor = ref_year
     if ref_year is None:
         counts: dict[int, int] = {}
         for m in _YEAR.finditer(text):
             counts[int(m.group())] = counts.get(int(m.group()), 0) + 1
         common = max(counts, key=counts.get) if counts else None
-        # a text without a date of its own is anchored in a year when most of its
-        # full dates are in it (a news page about 20/11/2025); else recurring and
-        # relative dates get no year
-        years = [f.year for f in found if f.year is not None]
-        top = max(set(years), key=years.count) if years else None
-        if top is not None and years.count(top) * 2 > len(years):
-            anchor = top
     sentences = Breaks(text, _SENTENCE_BREAK)
     paragraphs = Breaks(text, _PARAGRAPH_BREAK)
     dated = Sorted([f for f in found if f.year is not None], key=lambda f: f.start)
     printed = Sorted([(m.start(), int(m.group())) for m in _YEAR.finditer(text)], key=lambda x: x[0])
+    para_year: dict[int, int | None] = {}
     for f in found:
         if f.year is not None:
             continue
@@ -343,7 +336,7 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
         elif sym:
             year, decided = int(sym.group(1)), True
         else:
-            decided, year = _relative_year(text, f, anchor)
+            decided, year = _relative_year(text, f, ref_year)
         if not decided:
             s0, s1 = sentences.around(f.start)
             before = dated.between(s0, f.start)
@@ -357,10 +350,15 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
                 year = ref_year
             if year is None:
                 later = dated.between(f.end, s1)
-                p0, p1 = paragraphs.around(f.start)
-                near = [g.year for g in dated.between(p0, p1)]
-                ys = [y for _, y in printed.between(p0, p1)]
-                year = (later[0].year if later else max(near) if near else max(ys) if ys else common)
+                if later:
+                    year = later[0].year
+                else:
+                    p0, p1 = paragraphs.around(f.start)
+                    if p0 not in para_year:          # once per paragraph, not once per date
+                        near = [g.year for g in dated.between(p0, p1)]
+                        ys = [y for _, y in printed.between(p0, p1)]
+                        para_year[p0] = max(near) if near else max(ys) if ys else None
+                    year = para_year[p0] if para_year[p0] is not None else common
         if year is not None and _valid(year, f.month, f.day):
             f.year = year
             f.year_inferred = True

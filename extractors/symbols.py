@@ -74,9 +74,12 @@ def match_view(text: str) -> str:
     return text
 
 
+_WS = re.compile(r"\s+")
+
+
 def normalize_symbol(s: str) -> str:
     s = s.replace("Ð", "Đ").replace("ð", "đ").translate(_LOOKALIKE)
-    return re.sub(r"\s+", "", s).strip(".,;:")
+    return _WS.sub("", s).strip(".,;:")
 
 
 def type_code(symbol: str) -> str | None:
