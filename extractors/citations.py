@@ -99,7 +99,7 @@ _CLAUSE_VERB = re.compile(r"\s+(?:phải|có|được|là|sẽ|đã|cần|không
 _LAW_YEAR = re.compile(r"\s+(?:năm\s+)?\d{4}\b")
 _AMENDING = re.compile(r"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹ]")
 # "Luật" before a function word is the common noun ("thi hành Luật và các văn bản …").
-_FUNCTION_WORD = re.compile(r"(?:và|hoặc|thuộc|theo|bao\s+gồm|vào|trong|a|của|để|được|này|cho|có|không|là|đã|sẽ|với|"
+_FUNCTION_WORD = re.compile(r"(?:và|hoặc|thuộc|theo|bao\s+gồm|vào|trong|a|của|để|được|này|cho|có|không|là|đã|sẽ|với|về|"
                             r"từ|tại|khi|nếu|hiện|mới|trên|dưới|sau|trước|đó|định|pháp|sư|gia|học|số|sé|các|những)\b")
 _NOT_LAW_NAMES = {"Việt Nam", "Nhà nước", "Đảng", "pháp"}
 
@@ -113,7 +113,15 @@ def _law_rules() -> dict:
     data = load("law_names")
     ends = _words_rx(e["word"] for e in data["ends_before"])
     tails = _words_rx(e["word"] for e in data["tail_words"])
+    stops = [e["word"] for e in data["ends_before"]]
+    inside = []
+    for e in data["inside"]:
+        words = e["phrase"].split()
+        i = next(k for k in range(len(words)) if any(" ".join(words[k:k + len(w.split())]) == w for w in stops))
+        inside.append((re.compile(r"\s+".join(map(re.escape, words[:i])) + r"$"),
+                       re.compile(r"\s+" + r"\s+".join(map(re.escape, words[i:])) + r"(?!\w)")))
     return {
+        "inside": inside,
         "end": re.compile(_LAW_NAME_END_BASE + rf"|\s+(?:{ends})(?!\w))"),
         "tail": re.compile(rf"(?:\s+|,\s*)(?:{tails})\s*$"),
         "single": frozenset(e["word"].casefold() for e in data["single_word"]),
@@ -128,7 +136,13 @@ def _law_name_end(text: str, start: int) -> int:
     preposition. A comma followed by a long run of words, by a capitalised one
     or by a clause that goes on to its verb is the sentence's ("Luật Đất đai,
     người sử dụng đất phải …", "Ngân sách nhà nước, nguồn chi tổ chức …")."""
-    m = _law_rules()["end"].search(text, start, min(len(text), start + 240))
+    rules = _law_rules()
+    limit = min(len(text), start + 240)
+    m = rules["end"].search(text, start, limit)
+    # "Phòng, chống tác hại của rượu, bia": a stop word inside one of the few
+    # names that hold it does not end the name
+    while m and any(head.search(text, start, m.start()) and word.match(text, m.start()) for head, word in rules["inside"]):
+        m = rules["end"].search(text, m.end(), limit)
     end = m.start() if m else min(len(text), start + 80)
     name = text[start:end]
     closer = text[end:end + 14]
@@ -522,8 +536,9 @@ class CitationExtractor:
                 tw = re.search(rf"({_type_alts()})\s+(?:số\s+)?$", before, re.I)
                 men.doc_type = collapse(tw.group(1)).capitalize() if tw else _word_for_code(men.number)
         prev_end = 0
-        for men in out:                     # in text order: each sees where the last one ended
+        for men, nxt in zip(out, out[1:] + [None]):     # in text order: each sees where the last one ended
             men.extra["floor"] = min(prev_end, men.start)
+            men.extra["next_start"] = nxt.start if nxt is not None and nxt.start > men.core_end else None
             self._parse_tail(text, men)
             if men.number:
                 men.number = _repair_issuer_code(men.number, men.issuer)
@@ -575,6 +590,11 @@ class CitationExtractor:
                             pos = d.start() + found[0].end
         # title ("về …")
         t = _TITLE_START.match(text, pos)
+        # "…, Báo cáo thẩm tra số 429/BC-…": the next citation, not a title
+        nxt = men.extra.get("next_start")
+        if t and nxt is not None and (t.start("t") >= nxt or re.fullmatch(
+                rf"(?i:{_type_alts()})(?:\s+\S+){{0,3}}\s+số\s*", text[t.start("t"):nxt])):
+            t = None
         if t:
             end_m = _TITLE_END.search(text, t.start("t"), min(len(text), t.start("t") + 401))
             tend = end_m.start() if end_m else min(len(text), t.start("t") + 300)

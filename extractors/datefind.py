@@ -306,11 +306,10 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
     3. its own sentence: the nearest dated mention before it, else a year
        printed before it in the sentence (`Năm 2026, … trước ngày 30/6`);
     4. the document's own year (`ref_year`);
-    5. without one: a dated mention later in the sentence, the latest year
-       dated in the paragraph, a year printed in the paragraph, the year most
-       often printed in the text.
-    A date in a June 2025 article (`Chiều 26/6 … hiệu lực từ ngày 1/1/2026`)
-    keeps 2025: a later date in its sentence is about something else."""
+    5. without one: the nearest dated mention or printed year before it in its
+       paragraph, else the year most often printed in the text.
+    A later date never lends its year: in a June 2025 article `Chiều 26/6 …
+    hiệu lực từ ngày 1/1/2026` is 2025-06-26; the later date is another event."""
     if not any(f.year is None for f in found):
         return
     common = None
@@ -323,7 +322,6 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
     paragraphs = Breaks(text, _PARAGRAPH_BREAK)
     dated = Sorted([f for f in found if f.year is not None], key=lambda f: f.start)
     printed = Sorted([(m.start(), int(m.group())) for m in _YEAR.finditer(text)], key=lambda x: x[0])
-    para_year: dict[int, int | None] = {}
     for f in found:
         if f.year is not None:
             continue
@@ -338,27 +336,22 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
         else:
             decided, year = _relative_year(text, f, ref_year)
         if not decided:
-            s0, s1 = sentences.around(f.start)
-            before = dated.between(s0, f.start)
-            if before:
-                year = before[-1].year
-            else:
-                ys = printed.between(s0, f.start)
-                if ys:
-                    year = ys[-1][1]
+            s0, _ = sentences.around(f.start)
+            g = dated.last_in(s0, f.start)
+            p = printed.last_in(s0, f.start)
+            if g is not None:
+                year = g.year
+            elif p is not None:
+                year = p[1]
             if year is None:
                 year = ref_year
             if year is None:
-                later = dated.between(f.end, s1)
-                if later:
-                    year = later[0].year
-                else:
-                    p0, p1 = paragraphs.around(f.start)
-                    if p0 not in para_year:          # once per paragraph, not once per date
-                        near = [g.year for g in dated.between(p0, p1)]
-                        ys = [y for _, y in printed.between(p0, p1)]
-                        para_year[p0] = max(near) if near else max(ys) if ys else None
-                    year = para_year[p0] if para_year[p0] is not None else common
+                # a year stated earlier in the paragraph; never one from a later date,
+                # which is another event (`Chiều 26/6 … hiệu lực từ ngày 1/1/2026`)
+                p0, _ = paragraphs.around(f.start)
+                g = dated.last_in(p0, f.start)
+                p = printed.last_in(p0, f.start)
+                year = g.year if g is not None else p[1] if p is not None else common
         if year is not None and _valid(year, f.month, f.day):
             f.year = year
             f.year_inferred = True

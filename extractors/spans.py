@@ -110,8 +110,10 @@ class Sorted:
     def between(self, a: int, b: int) -> list:
         return self.items[bisect_left(self.keys, a):bisect_left(self.keys, b)]
 
-    def before(self, pos: int) -> list:
-        return self.items[:bisect_left(self.keys, pos)]
+    def last_in(self, a: int, b: int):
+        """The item with the greatest key in [a, b), or None (no copy made)."""
+        i = bisect_left(self.keys, b) - 1
+        return self.items[i] if i >= 0 and self.keys[i] >= a else None
 
 
 def contained_in_any(spans: list[tuple[int, int]]):
