@@ -97,6 +97,15 @@ _AFTER_COMMA_STOP = re.compile(r"(?:các|được|đã|và|theo|tại|trong|nh�
 # verb): a comma before them was the sentence's, not the name's.
 _CLAUSE_VERB = re.compile(r"\s+(?:phải|có|được|là|sẽ|đã|cần|không|chưa|đang|vẫn|bị|thì|mà)\b")
 _LAW_YEAR = re.compile(r"\s+(?:năm\s+)?\d{4}\b")
+_LAW_NAME_RUN = re.compile(rf"(?P<gap>[^;.\n()“”\"]{{0,160}}?)(?P<tail>\s+số\s+)(?P<sym>{SYMBOL})(?![\w/])")
+
+
+def _is_law_number(word: str, number: str) -> bool:
+    """A law's or ordinance's symbol: `64/2020/QH14`, `02/2022/UBTVQH15`."""
+    n = normalize_symbol(number)
+    if word in ("Luật", "Bộ luật"):
+        return bool(re.search(r"/[Q0O]H[\dIl]*$", n))
+    return word == "Pháp lệnh" and bool(re.search(r"/UBTVQH\d*$", n))
 _AMENDING = re.compile(r"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹ]")
 # "Luật" before a function word is the common noun ("thi hành Luật và các văn bản …").
 _FUNCTION_WORD = re.compile(r"(?:và|hoặc|thuộc|theo|bao\s+gồm|vào|trong|a|của|để|được|này|cho|có|không|là|đã|sẽ|với|về|"
@@ -335,6 +344,24 @@ def _repair_issuer_code(number: str, issuer: str | None) -> str:
     return number
 
 
+# The number line of the document's own header: `Số: 458 /TB-UBND`, `Só:¿ 92 /TB-UBND`
+_NUMBER_LABEL = re.compile(r"(?:^|\n)[^\n]{0,60}?(?<!\w)(?:S[ốóòôồổỗộo6é]|SỐ|SÓ|SÔ|So)\s*[:;.]?\W{0,3}$")
+_MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI|CỘNG\s+HOÀ\s+XÃ\s+HỘI|Độc\s+lập\s*-\s*Tự\s+do", re.I)
+
+
+def _own_number_line(text: str, pos: int) -> bool:
+    """A bare symbol on the header's number line (`Số: …`), or in the header
+    before the national motto, is the document's own number even when an OCR
+    slip hid it from the metadata (`Só:¿ 92 /TB-UBND`)."""
+    line_start = text.rfind("\n", max(0, pos - 80), pos) + 1
+    if _NUMBER_LABEL.search(text, line_start, pos) and not re.search(r"[A-Za-zĐđà-ỹ]{3,}\s+(?:số|Số)\W{0,3}$", text[line_start:pos]):
+        return True
+    if pos < 400:
+        motto = _MOTTO.search(text, 0, 800)
+        return bool(motto and pos < motto.start() and "\n\n" not in text[max(0, pos - 200):pos].strip())
+    return False
+
+
 def _plausible_bare(sym: str) -> bool:
     """A symbol printed with no type word before it must look like a document's:
     `99/KH` (a type and no issuer), `6/C04` (a unit), `05/GTGT` (a form) do not;
@@ -460,6 +487,12 @@ class CitationExtractor:
                 name_end = _law_name_end(text, name_start)
             if not amending:
                 name_end = _clean_law_end(text, name_start, name_end)
+                # "Luật Đầu tư theo phương thức đối tác công tư số 64/2020/QH14": a
+                # clause that runs on to a law's number is the law's name
+                run = _LAW_NAME_RUN.match(text, name_end, min(len(text), name_end + 200))
+                if run and _is_law_number(collapse(m.group("type")), run.group("sym")) and \
+                        not re.search(_TYPE_WORDS, run.group("gap")):
+                    name_end = run.start("tail")
             # keep a printed year with the name ("Luật Điện lực 2024", "… năm 2023")
             y = _LAW_YEAR.match(text, name_end)
             if y:
@@ -491,7 +524,7 @@ class CitationExtractor:
             if not taken.free(*m.span()):
                 continue
             before = text[max(0, m.start() - 30):m.start()]
-            if _NOT_DOC_BEFORE.search(before) or not _plausible_bare(m.group("sym")):
+            if _NOT_DOC_BEFORE.search(before) or not _plausible_bare(m.group("sym")) or _own_number_line(text, m.start()):
                 continue
             if _DRAFT.search(text[max(0, m.start() - 20):m.start()]):
                 continue
