@@ -61,12 +61,14 @@ def _rx() -> dict[str, re.Pattern]:
         # A bare symbol (in a list, or with its type only in the code).
         "bare": re.compile(rf"(?<![\w/:.-])(?P<sym>{SYMBOL})(?![\w/])"),
         # A short re-mention: "Quyết định 2270", "Nghị định số 58".
-        # A number printed with "số" and nothing after it is cited on its own when
-        # no full mention has it ("Nghị quyết số 30a năm 2010").
+        # A number printed with "số" or its year and nothing after it is cited on
+        # its own when no full mention has it ("Nghị quyết số 30a năm 2010",
+        # "Nghị định 30/2020").
         "short": re.compile(rf"(?P<type>{cap_types}|(?<![\w])(?:{low_types})(?=\s+số\s+\d))\s+(?:(?P<so>số)\s+)?"
-                            rf"(?P<num>\d{{1,5}}[a-z]?)(?=[\s,;:.)(]|$)(?![.,]\d)(?:\s+năm\s+(?P<year>(?:19|20)\d\d)\b)?"),
+                            rf"(?P<num>\d{{1,5}}[a-z]?)(?:/(?P<nyear>(?:19|20)\d\d))?(?=[\s,;:.)(]|$)(?![.,]\d)"
+                            rf"(?:\s+năm\s+(?P<year>(?:19|20)\d\d)\b)?"),
         # A named law: "Luật Thi đua, khen thưởng", "Bộ luật Lao động".
-        "law": re.compile(r"(?<!Đoàn\s)(?<!đoàn\s)(?P<type>Bộ\s+luật|Luật|Pháp\s+lệnh|Hiến\s+pháp)(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
+        "law": re.compile(r"(?<!Đoàn\s)(?<!đoàn\s)(?P<type>Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh|Hiến\s+pháp)(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
         # Nghị quyết Đại hội …: a named resolution without a number.
         "congress": re.compile(r"(?P<type>Nghị\s+quyết)\s+(?P<name>Đại\s+hội\s+(?:đại\s+biểu\s+toàn\s+quốc\s+lần\s+thứ\s+[IVXLC]+\s+của\s+Đảng|"
                                r"[IVXLC]+\s+Đảng\s+bộ\s+(?:tỉnh|thành\s+phố|huyện)|"
@@ -97,6 +99,8 @@ _AFTER_COMMA_STOP = re.compile(r"(?:các|được|đã|và|theo|tại|trong|nh�
 # verb): a comma before them was the sentence's, not the name's.
 _CLAUSE_VERB = re.compile(r"\s+(?:phải|có|được|là|sẽ|đã|cần|không|chưa|đang|vẫn|bị|thì|mà)\b")
 _LAW_YEAR = re.compile(r"\s+(?:năm\s+)?\d{4}\b")
+_NEXT_LAW = re.compile(r"(?:\s*,\s*|\s+và\s+)(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹa-zđà-ỹ]")
+_ITEM_NUMBER = re.compile(rf"\s+số\s+{SYMBOL}(?![\w/])")
 _LAW_NAME_RUN = re.compile(rf"(?P<gap>[^;.\n()“”\"]{{0,160}}?)(?P<tail>\s+số\s+)(?P<sym>{SYMBOL})(?![\w/])")
 
 
@@ -106,7 +110,7 @@ def _is_law_number(word: str, number: str) -> bool:
     if word in ("Luật", "Bộ luật"):
         return bool(re.search(r"/[Q0O]H[\dIl]*$", n))
     return word == "Pháp lệnh" and bool(re.search(r"/UBTVQH\d*$", n))
-_AMENDING = re.compile(r"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹ]")
+_AMENDING = re.compile(r"[Ss]ửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+)?(?:Luật|Bộ\s+luật)\s+[A-ZĐÀ-Ỹa-zđà-ỹ]")
 # "Luật" before a function word is the common noun ("thi hành Luật và các văn bản …").
 _FUNCTION_WORD = re.compile(r"(?:và|hoặc|thuộc|theo|bao\s+gồm|vào|trong|a|của|để|được|này|cho|có|không|là|đã|sẽ|với|về|"
                             r"từ|tại|khi|nếu|hiện|mới|trên|dưới|sau|trước|đó|định|pháp|sư|gia|học|số|sé|các|những)\b")
@@ -122,16 +126,17 @@ def _law_rules() -> dict:
     data = load("law_names")
     ends = _words_rx(e["word"] for e in data["ends_before"])
     tails = _words_rx(e["word"] for e in data["tail_words"])
-    stops = [e["word"] for e in data["ends_before"]]
+    end = re.compile(_LAW_NAME_END_BASE + rf"|\s+(?:{ends})(?!\w))")
+    # a name that holds a stop word: the words before the stop, and the stop with the rest
     inside = []
     for e in data["inside"]:
         words = e["phrase"].split()
-        i = next(k for k in range(len(words)) if any(" ".join(words[k:k + len(w.split())]) == w for w in stops))
+        i = next(k for k in range(1, len(words)) if end.match(" " + " ".join(words[k:])))
         inside.append((re.compile(r"\s+".join(map(re.escape, words[:i])) + r"$"),
                        re.compile(r"\s+" + r"\s+".join(map(re.escape, words[i:])) + r"(?!\w)")))
     return {
         "inside": inside,
-        "end": re.compile(_LAW_NAME_END_BASE + rf"|\s+(?:{ends})(?!\w))"),
+        "end": end,
         "tail": re.compile(rf"(?:\s+|,\s*)(?:{tails})\s*$"),
         "single": frozenset(e["word"].casefold() for e in data["single_word"]),
     }
@@ -464,6 +469,7 @@ class CitationExtractor:
             taken.add(*m.span())
         taken.commit()
         rules = _law_rules()
+        amended: list[tuple[int, int]] = []          # names of laws an amending law lists
         for m in rx["law"].finditer(text):
             if not taken.free(m.start(), m.start("name") + 1):
                 continue
@@ -474,9 +480,25 @@ class CitationExtractor:
             if amending:
                 # "Luật sửa đổi, bổ sung một số điều của Luật X": the amending law;
                 # the amended one is cited on its own (its span stays free).
-                name_end = amending.end()
-                inner = rules["end"].search(text, name_end, min(len(text), name_end + 240))
-                name_end = inner.start() if inner else name_end
+                # Its name runs over the list of laws it amends ("… của Luật Quy
+                # hoạch, Luật Đầu tư, … và Luật Đấu thầu").
+                # When the laws it lists carry their numbers ("… của Luật Đất đai số
+                # 31/2024/QH15, Luật Nhà ở số 27/2023/QH15 …") the numbers are theirs;
+                # one law and a number after it ("… của Luật Xây dựng số 62/2020/QH14")
+                # is the amending law's number.
+                name_end = _law_name_end(text, amending.end() - 1)
+                items, numbered = 1, 0
+                while True:
+                    own = _ITEM_NUMBER.match(text, name_end)
+                    nxt = _NEXT_LAW.match(text, own.end() if own else name_end)
+                    if not nxt:
+                        if own and numbered:
+                            name_end = own.end()
+                        break
+                    numbered += bool(own)
+                    items += 1
+                    name_end = _law_name_end(text, nxt.end() - 1)
+                amended.append((amending.start(), name_end))
             elif text[name_start:name_start + 7].lower() == "sửa đổi":
                 # "Luật sửa đổi, bổ sung một số điều của 37 luật có liên quan đến quy hoạch":
                 # the name runs to the end of the clause, a number or a date
@@ -485,8 +507,10 @@ class CitationExtractor:
                 name_end = stop.start() if stop else min(len(text), name_start + 160)
             else:
                 name_end = _law_name_end(text, name_start)
-            if not amending:
-                name_end = _clean_law_end(text, name_start, name_end)
+            name_end = _clean_law_end(text, name_start, name_end)
+            if amending:
+                amended[-1] = (amending.start(), name_end)
+            else:
                 # "Luật Đầu tư theo phương thức đối tác công tư số 64/2020/QH14": a
                 # clause that runs on to a law's number is the law's name
                 run = _LAW_NAME_RUN.match(text, name_end, min(len(text), name_end + 200))
@@ -498,14 +522,20 @@ class CitationExtractor:
             if y:
                 name_end = y.end()
             name = collapse(text[name_start:name_end]).rstrip(" ,")
-            if not name or len(name.split()) > (25 if amending else 14) or _SELF.match(name) or name in _NOT_LAW_NAMES:
+            # a name starts with a word (`Luật\n\ni bổ sung…` is OCR's loss)
+            if not name or len(name.split()) > (60 if amending else 14) or _SELF.match(name) or name in _NOT_LAW_NAMES \
+                    or re.match(r"[^\W\d]\b", name):
                 continue
-            word = collapse(m.group("type"))
+            word = re.sub(r"^Bộ Luật$", "Bộ luật", collapse(m.group("type")))
+            # A law named inside an amending law's name ends where that name ends;
+            # the number and date after it are the amending law's.
+            owner = next((a for a, b in amended if a <= m.start() < b and name_end >= b - 1), None) if not amending else None
+            inner = owner is not None
             # "Luật Giáo dục số 43/2019/QH14": the name and the number are one citation,
             # when the number is a law's ("Luật … số 08/2022/NĐ-CP" is not)
             num = re.match(rf"\s+số\s+(?P<sym>{SYMBOL})(?![\w/])", text[name_end:name_end + 60])
             number, end = None, name_end
-            if num and _governs(word, num.group("sym")):
+            if num and not inner and _governs(word, num.group("sym")):
                 number, end = repair_number(num.group("sym")), name_end + num.end()
             # A name in lower case ("Luật thi đua, khen thưởng ngày …") counts only
             # when a date or number pins it down; otherwise "Luật" is a common noun.
@@ -517,8 +547,13 @@ class CitationExtractor:
             if not amending and len(bare.split()) == 1 and bare.casefold() not in rules["single"] and \
                     not number and not _DATE_NEAR.match(text, end) and not re.search(r"\d{4}$", name):
                 continue
-            out.append(Mention(start=m.start(), end=end, doc_type=word, number=number, title=fix_title(name), core_end=end))
+            men = Mention(start=m.start(), end=end, doc_type=word, number=number, title=fix_title(name), core_end=end)
+            if inner:
+                men.extra["inner"] = owner
+            out.append(men)
             taken.add(m.start(), amending.start() + 1 if amending else end)
+            if amending and end > name_end:
+                taken.add(name_end, end)               # its number is not a bare symbol as well
         taken.commit()
         for m in rx["bare"].finditer(text):
             if not taken.free(*m.span()):
@@ -587,8 +622,9 @@ class CitationExtractor:
                 continue
             word = collapse(m.group("type"))
             men = Mention(start=m.start(), end=m.end(), doc_type=word[0].upper() + word[1:], number=None,
-                          core_end=m.end(), extra={"short": m.group("num"), "year": m.group("year"),
-                                                   "numbered": bool(m.group("so"))})
+                          core_end=m.end(), extra={"short": m.group("num"), "year": m.group("nyear") or m.group("year"),
+                                                   "printed": m.group("num") + (f"/{m.group('nyear')}" if m.group("nyear") else ""),
+                                                   "numbered": bool(m.group("so") or m.group("nyear"))})
             men.relation = _relation_before(text, men.start)
             out.append(men)
         out.sort(key=lambda x: x.start)
@@ -596,6 +632,11 @@ class CitationExtractor:
 
     def _parse_tail(self, text: str, men: Mention) -> None:
         pos = men.core_end
+        if men.extra.get("inner") is not None:
+            # named in an amending law's name: it stands as that law stands to the
+            # citing document ("sửa đổi" there is the amending law's, not ours)
+            men.relation = _relation_before(text, men.extra["inner"], men.extra.get("floor", 0))
+            return
         # the date right after the number
         d = _DATE_NEAR.match(text, pos)
         if d:
@@ -689,23 +730,27 @@ class CitationExtractor:
         # Short re-mentions ("Quyết định 2270", "Nghị định số 34") join the full
         # mention with that number; one printed with "số" and no full mention
         # is a citation of its own ("Nghị quyết số 30a năm 2010").
-        by_short: dict[tuple[str, str], str] = {}
+        by_short: dict[tuple[str, str], list[str]] = {}
         for key in order:
             e = entries[key]["m"]
             if e.number:
                 lead = re.match(r"\d+[a-z]?", e.number)
                 if lead:
-                    by_short.setdefault((e.doc_type.casefold(), lead.group().lstrip("0") or "0"), key)
+                    by_short.setdefault((e.doc_type.casefold(), lead.group().lstrip("0") or "0"), []).append(key)
         for men in mentions:
             num = men.extra.get("short")
             if not num:
                 continue
-            key = by_short.get((men.doc_type.casefold(), num.lstrip("0") or "0"))
+            # "Nghị định 30/2020" is the 30/…/NĐ-CP of 2020, not of 2019
+            year = men.extra.get("year")
+            keys = [k for k in by_short.get((men.doc_type.casefold(), num.lstrip("0") or "0"), [])
+                    if not year or str(symbol_year(entries[k]["m"].number) or year) == year]
+            key = keys[0] if keys else None
             span = Span(**doc.span(men.start, men.end))
             if key:
                 entries[key]["mentions"].append(span)
             elif men.extra.get("numbered"):
-                men.number = num
+                men.number = men.extra["printed"]
                 if men.extra.get("year"):
                     men.extra["key_year"] = men.extra["year"]
                 key = "S:" + men.doc_type.casefold() + "|" + num + "|" + (men.extra.get("year") or "")

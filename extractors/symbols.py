@@ -58,14 +58,20 @@ _MIXED_TOKEN = re.compile(r"[\w/\u2044\u2215\uff0f&.-]*[\u0370-\u03ff\u0400-\u04
 @lru_cache(maxsize=1)
 def _ocr_rules() -> list[tuple[re.Pattern, str]]:
     from vanban.extractors.data import load
-    return [(re.compile(r["pattern"]), r["replace"]) for r in load("ocr_variants")["view"]]
+    data = load("ocr_variants")
+    rules = [(re.compile(r["pattern"]), r["replace"]) for r in data["view"]]
+    # the misspelt words of cited titles, where the right word has the same length
+    rules += [(re.compile(rf"(?<!\w){re.escape(r['wrong'])}(?!\w)"), r["right"].replace("\\", "\\\\"))
+              for r in data["title"] if len(r["wrong"]) == len(r["right"])]
+    return rules
 
 
 def match_view(text: str) -> str:
     """A copy of `text`, the same length, in which OCR's stand-ins are read as
     what they stand for: look-alike letters inside a symbol (`BТС` -> `BTC`),
-    `sé`/`só`/`s6` before a number (-> `số`), `0H13` (-> `QH13`); the rules
-    are in data/ocr_variants.yaml. Offsets into it are offsets into `text`."""
+    `sé`/`só`/`s6` before a number (-> `số`), `0H13` (-> `QH13`), the usual
+    misspellings of title words (`bé sung` -> `bổ sung`); the rules are in
+    data/ocr_variants.yaml. Offsets into it are offsets into `text`."""
     if not text.isascii():
         text = _MIXED_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKE) if re.search(r"[A-Za-z0-9]", m.group())
                                 else m.group(), text)
