@@ -114,9 +114,12 @@ def check(rec: dict, text: str, codes: dict[str, str]) -> dict[str, list[str]]:
             elif words and (words[-1].casefold() in FUNCTION_WORDS or re.search(
                     r"\b(?:khoản|điểm|Điều)\s+\d|Nghị\s+định|Thông\s+tư|Quyết\s+định", title)):
                 out["fragment_law_title"].append(f"{dt} {title}")
-        if dt in LAWS and title and len(title.split()) <= 2 and \
-                re.search(re.escape(title) + r",\s*(?!(?:các|những|và|được|đã|theo|tại|trong)\b)[a-zđà-ỹ]", text):
-            out["comma_cut_law_title"].append(f"{dt} {title}")
+        if dt in LAWS and title and len(title.split()) <= 2:
+            for m in c.get("mentions") or []:
+                nxt = re.match(r",\s*(\w+)", text[m["end"]:m["end"] + 30])
+                if nxt and nxt.group(1).islower() and nxt.group(1) not in FUNCTION_WORDS | {"điều", "khoản", "điểm"}:
+                    out["comma_cut_law_title"].append(f"{dt} {title}, {nxt.group(1)}…")
+                    break
         if num:
             code = code_of(num)
             # the type word printed right before the number is the document's own
