@@ -127,13 +127,9 @@ def _law_rules() -> dict:
     ends = _words_rx(e["word"] for e in data["ends_before"])
     tails = _words_rx(e["word"] for e in data["tail_words"])
     end = re.compile(_LAW_NAME_END_BASE + rf"|\s+(?:{ends})(?!\w))")
-    # a name that holds a stop word: the words before the stop, and the stop with the rest
-    inside = []
-    for e in data["inside"]:
-        words = e["phrase"].split()
-        i = next(k for k in range(1, len(words)) if end.match(" " + " ".join(words[k:])))
-        inside.append((re.compile(r"\s+".join(map(re.escape, words[:i])) + r"$"),
-                       re.compile(r"\s+" + r"\s+".join(map(re.escape, words[i:])) + r"(?!\w)")))
+    # the few names that hold a stop word ("Phòng không nhân dân", "tác hại của")
+    inside = re.compile("|".join(r"\s+".join(map(re.escape, e["phrase"].split())) for e in
+                                 sorted(data["inside"], key=lambda e: -len(e["phrase"]))))
     return {
         "inside": inside,
         "end": end,
@@ -155,7 +151,8 @@ def _law_name_end(text: str, start: int) -> int:
     m = rules["end"].search(text, start, limit)
     # "Phòng, chống tác hại của rượu, bia": a stop word inside one of the few
     # names that hold it does not end the name
-    while m and any(head.search(text, start, m.start()) and word.match(text, m.start()) for head, word in rules["inside"]):
+    held = [h.span() for h in rules["inside"].finditer(text, start, limit)] if m else []
+    while m and any(a <= m.end() - 1 and m.start() < b for a, b in held):
         m = rules["end"].search(text, m.end(), limit)
     end = m.start() if m else min(len(text), start + 80)
     name = text[start:end]
@@ -166,8 +163,8 @@ def _law_name_end(text: str, start: int) -> int:
     hard = end >= len(text) or bool(re.match(r"\s*(?:[;.\n():“”\"]|số\b|ngày\b|,?\s*(?:năm\s+)?(?:19|20)\d\d|[\s,]*(?:Luật|Bộ\s+luật|Nghị|Quyết|Thông)\b)", closer))
     clause = bool(_CLAUSE_VERB.match(text, end))
     words_before = 0
+    run = True                  # every element so far a short head ("Nhập cảnh, xuất cảnh, quá cảnh, …")
     for c in re.finditer(r",\s*", name):
-        head_words = name[:c.start()].split()
         tail = name[c.end():]
         tail_words = tail.split()
         if not tail_words:
@@ -175,8 +172,9 @@ def _law_name_end(text: str, start: int) -> int:
         if _AFTER_COMMA_STOP.match(tail):
             return start + c.start()
         element = name[words_before:c.start()].split()
-        coordinated = len(head_words) <= 2 or (len(element) <= 3 and tail_words[0].casefold() == element[0].casefold())
-        if coordinated and not clause and len(tail_words) <= 9:
+        coordinated = (run and len(element) <= 2) or (len(element) <= 3 and tail_words[0].casefold() == element[0].casefold())
+        run = run and coordinated
+        if coordinated and not clause and len(tail_words) <= (16 if hard else 9):
             words_before = c.end()
             continue
         if tail_words[0][:1].isupper() or len(tail_words) > (4 if hard else 3):
@@ -523,7 +521,7 @@ class CitationExtractor:
                 name_end = y.end()
             name = collapse(text[name_start:name_end]).rstrip(" ,")
             # a name starts with a word (`Luật\n\ni bổ sung…` is OCR's loss)
-            if not name or len(name.split()) > (60 if amending else 14) or _SELF.match(name) or name in _NOT_LAW_NAMES \
+            if not name or len(name.split()) > (60 if amending else 20) or _SELF.match(name) or name in _NOT_LAW_NAMES \
                     or re.match(r"[^\W\d]\b", name):
                 continue
             word = re.sub(r"^Bộ Luật$", "Bộ luật", collapse(m.group("type")))
