@@ -214,7 +214,10 @@ _DATE_NEAR = re.compile(r"\s*,?\s*(?:ban\s+hành\s+|được\s+ban\s+hành\s+|th
 _PIN = re.compile(r"(?:(?:điểm|Điểm)\s+[a-zđ](?:\s*,\s*[a-zđ])*(?:\s+và\s+[a-zđ])?\s+)?(?:(?:khoản|Khoản)\s+\d+(?:\s*,\s*\d+)*(?:\s+và\s+\d+)?\s+)?"
                   r"(?:Điều|điều)\s+\d+[a-z]?(?:\s*,\s*(?:Điều\s+)?\d+[a-z]?)*(?:\s+và\s+(?:Điều\s+)?\d+[a-z]?)?\s*,?\s*(?:của\s+)?$")
 _SELF = re.compile(r"^\s*(?:này|nói\s+trên|trên)\b")
-_DRAFT = re.compile(r"(?:dự\s+thảo|Dự\s+thảo)\s*$")
+# a draft or a bill is not a cited document: "dự thảo Quyết định", "dự án Luật"
+_DRAFT = re.compile(r"(?:[Dd]ự\s+thảo|[Dd]ự\s+án)\s*$")
+# "Luật Quy hoạch (sửa đổi)": the revision still being drafted
+_REVISION = re.compile(r"\s*\(\s*sửa\s+đổi(?:,\s*bổ\s+sung)?\s*\)")
 # A number after a form, a table, an account or a unit is not a document's
 # (`mẫu số 05/GTGT`, `Tờ khai mẫu 01/GTGT`, `Biểu 02/TH`, `Phòng 6/C04`).
 _NOT_DOC_BEFORE = re.compile(
@@ -535,6 +538,9 @@ class CitationExtractor:
             number, end = None, name_end
             if num and not inner and _governs(word, num.group("sym")):
                 number, end = repair_number(num.group("sym")), name_end + num.end()
+            if _REVISION.match(text, end):
+                taken.add(m.start(), end)
+                continue
             # A name in lower case ("Luật thi đua, khen thưởng ngày …") counts only
             # when a date or number pins it down; otherwise "Luật" is a common noun.
             if name[0].islower() and not amending and not re.fullmatch(r"năm\s+\d{4}", name) and _FUNCTION_WORD.match(name):
