@@ -40,6 +40,7 @@ def _code_to_word() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def _type_alts() -> str:
     words = sorted((t["word"] for t in _types()), key=len, reverse=True)
     return "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
@@ -64,9 +65,13 @@ def _rx() -> dict[str, re.Pattern]:
         # A number printed with "số" or its year and nothing after it is cited on
         # its own when no full mention has it ("Nghị quyết số 30a năm 2010",
         # "Nghị định 30/2020").
-        "short": re.compile(rf"(?P<type>{cap_types}|(?<![\w])(?:{low_types})(?=\s+số\s+\d))\s+(?:(?P<so>số)\s+)?"
+        "short": re.compile(rf"(?P<type>{cap_types})\s+(?:(?P<so>số)\s+)?"
                             rf"(?P<num>\d{{1,5}}[a-z]?)(?:/(?P<nyear>(?:19|20)\d\d))?(?=[\s,;:.)(]|$)(?![.,]\d)"
                             rf"(?:\s+năm\s+(?P<year>(?:19|20)\d\d)\b)?"),
+        # The lead of the next citation ("Báo cáo thẩm tra số "): not a title.
+        "next_lead": re.compile(rf"(?i:{types})(?:\s+\S+){{0,3}}\s+số\s*"),
+        # Where a bare symbol's type word stands before it.
+        "type_before": re.compile(rf"({types})\s+(?:số\s+)?$", re.I),
         # A named law: "Luật Thi đua, khen thưởng", "Bộ luật Lao động".
         "law": re.compile(r"(?<!Đoàn\s)(?<!đoàn\s)(?P<type>Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh|Hiến\s+pháp)(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
         # Nghị quyết Đại hội …: a named resolution without a number.
@@ -605,7 +610,7 @@ class CitationExtractor:
                     else _word_for_code(men.number)
             else:
                 before = text[max(0, men.start - 40):men.start]
-                tw = re.search(rf"({_type_alts()})\s+(?:số\s+)?$", before, re.I)
+                tw = rx["type_before"].search(before)
                 men.doc_type = collapse(tw.group(1)).capitalize() if tw else _word_for_code(men.number)
         prev_end = 0
         for men, nxt in zip(out, out[1:] + [None]):     # in text order: each sees where the last one ended
@@ -670,8 +675,7 @@ class CitationExtractor:
         t = _TITLE_START.match(text, pos)
         # "…, Báo cáo thẩm tra số 429/BC-…": the next citation, not a title
         nxt = men.extra.get("next_start")
-        if t and nxt is not None and (t.start("t") >= nxt or re.fullmatch(
-                rf"(?i:{_type_alts()})(?:\s+\S+){{0,3}}\s+số\s*", text[t.start("t"):nxt])):
+        if t and nxt is not None and (t.start("t") >= nxt or _rx()["next_lead"].fullmatch(text, t.start("t"), nxt)):
             t = None
         if t:
             end_m = _TITLE_END.search(text, t.start("t"), min(len(text), t.start("t") + 401))

@@ -59,11 +59,25 @@ _MIXED_TOKEN = re.compile(r"[\w/\u2044\u2215\uff0f&.-]*[\u0370-\u03ff\u0400-\u04
 def _ocr_rules() -> list[tuple[re.Pattern, str]]:
     from vanban.extractors.data import load
     data = load("ocr_variants")
-    rules = [(re.compile(r["pattern"]), r["replace"]) for r in data["view"]]
-    # the misspelt words of cited titles, where the right word has the same length
-    rules += [(re.compile(rf"(?<!\w){re.escape(r['wrong'])}(?!\w)"), r["right"].replace("\\", "\\\\"))
-              for r in data["title"] if len(r["wrong"]) == len(r["right"])]
-    return rules
+    seen, out = set(), []
+    for r in data["view"]:
+        if r["pattern"] not in seen:           # one pattern may have several examples
+            seen.add(r["pattern"])
+            out.append((re.compile(r["pattern"]), r["replace"], re.compile(r["needs"]) if r.get("needs") else None))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[re.Pattern, dict[str, str]]:
+    """The misspelt words of cited titles whose right spelling has the same
+    length, as one alternation (one pass over the text, not one per word)."""
+    from vanban.extractors.data import load
+    fixes = {r["wrong"]: r["right"] for r in load("ocr_variants")["title"] if len(r["wrong"]) == len(r["right"])}
+    alts = "|".join(re.escape(w) for w in sorted(fixes, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)"), fixes
+
+
+_FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u2044\u2215\uff0f]")
 
 
 def match_view(text: str) -> str:
@@ -72,12 +86,14 @@ def match_view(text: str) -> str:
     `sé`/`só`/`s6` before a number (-> `số`), `0H13` (-> `QH13`), the usual
     misspellings of title words (`bé sung` -> `bổ sung`); the rules are in
     data/ocr_variants.yaml. Offsets into it are offsets into `text`."""
-    if not text.isascii():
+    if _FOREIGN.search(text):
         text = _MIXED_TOKEN.sub(lambda m: m.group().translate(_LOOKALIKE) if re.search(r"[A-Za-z0-9]", m.group())
                                 else m.group(), text)
-    for rx, rep in _ocr_rules():
-        text = rx.sub(lambda m: m.expand(rep) if len(m.expand(rep)) == len(m.group()) else m.group(), text)
-    return text
+    for rx, rep, needs in _ocr_rules():
+        if needs is None or needs.search(text):
+            text = rx.sub(lambda m: m.expand(rep) if len(m.expand(rep)) == len(m.group()) else m.group(), text)
+    words, fixes = _title_words()
+    return words.sub(lambda m: fixes[m.group()], text)
 
 
 _WS = re.compile(r"\s+")
