@@ -364,7 +364,7 @@ def _own_number_line(text: str, pos: int) -> bool:
     """A bare symbol on the header's number line (`Số: …`), or in the header
     before the national motto, is the document's own number even when an OCR
     slip hid it from the metadata (`Só:¿ 92 /TB-UBND`)."""
-    line_start = text.rfind("\n", max(0, pos - 80), pos) + 1
+    line_start = max(text.rfind("\n", max(0, pos - 80), pos) + 1, pos - 80, 0)
     if _NUMBER_LABEL.search(text, line_start, pos) and not re.search(r"[A-Za-zĐđà-ỹ]{3,}\s+(?:số|Số)\W{0,3}$", text[line_start:pos]):
         return True
     if pos < 400:
@@ -535,7 +535,9 @@ class CitationExtractor:
             word = re.sub(r"^Bộ Luật$", "Bộ luật", collapse(m.group("type")))
             # A law named inside an amending law's name ends where that name ends;
             # the number and date after it are the amending law's.
-            owner = next((a for a, b in amended if a <= m.start() < b and name_end >= b - 1), None) if not amending else None
+            # (the laws are met in text order: only the last amending law can hold this one)
+            owner = next((a for a, b in amended[-1:] if a <= m.start() < b and name_end >= b - 1), None) \
+                if not amending else None
             inner = owner is not None
             # "Luật Giáo dục số 43/2019/QH14": the name and the number are one citation,
             # when the number is a law's ("Luật … số 08/2022/NĐ-CP" is not)
