@@ -168,7 +168,7 @@ def check(rec: dict, text: str, codes: dict[str, str]) -> dict[str, list[str]]:
         line_start = text.rfind("\n", 0, s) + 1
         if rule in YEARLESS and re.fullmatch(r"[\s\-+•]*", text[line_start:s]) and re.match(r"\.|\)|\s+[A-ZĐ]", text[e:e + 3]):
             out["date_item_number"].append(f"{text[s:e]!r} {text[e:e + 20]!r}")
-        elif rule in YEARLESS and (re.match(r"\s*" + COUNT_WORDS, text[e:e + 20]) or
+        elif rule in YEARLESS - {"known_day"} and (re.match(r"\s*" + COUNT_WORDS, text[e:e + 20]) or
                                    re.search(r"(?:đạt|chiếm|tỷ\s+lệ|tăng|giảm|thứ|hạng)\s+(?:\w+\s+)?$", text[max(0, s - 20):s])):
             out["date_fraction"].append(f"{text[max(0, s - 15):s]!r} {text[s:e]!r} {text[e:e + 15]!r}")
         if rule in YEARLESS and d.get("value"):
@@ -178,7 +178,8 @@ def check(rec: dict, text: str, codes: dict[str, str]) -> dict[str, list[str]]:
             recurring = RECURRING.match(text, e)
             if recurring and not dyear:
                 out["date_recurring_invented"].append(f"{text[s:e]!r}{recurring.group()!r} -> {d['value']}")
-            elif not recurring and dyear and y != dyear and y not in text[a:s] and d.get("role") != "deadline":
+            elif not recurring and dyear and y != dyear and y not in text[a:s] and y not in text[e:e + 14] \
+                    and d.get("role") != "deadline":
                 out["date_year_from_elsewhere"].append(f"{text[s:e]!r} -> {d['value']} (document {dyear}) in {sent[:80]!r}")
     spans = [(d["start"], d["end"]) for d in dates]
     for m in re.finditer(r"\d(?=tháng)|tháng(?=\d)|năm(?=(?:19|20)\d\d)", text):
