@@ -165,11 +165,24 @@ def _context() -> dict:
     return {"count_after": count_after, "count_before": count_before, "relative": rel, "recurring": rec}
 
 
+_NGAY_BEFORE = re.compile(r"(?i:ngày)\s*$")
+_PROPER_AFTER = re.compile(r"[ \t]+\w+(?:[ \t]+\w+)?[ \t]+(\w)")
+
+
+def _place_after(text: str, e: int) -> bool:
+    """`huyện Đăk Song`, `xã Hòa Phú`: a noun and a capitalised name after it."""
+    m = _PROPER_AFTER.match(text, e, e + 40)
+    return bool(m and m.group(1).isupper())
+
+
 def _is_quantity(text: str, s: int, e: int, known: bool = False) -> bool:
     """A day/month without a year that is a fraction, a rank or an item number.
-    A commemorative day (`known`) is not taken for a fraction by what follows it."""
+    What follows it does not make a fraction of a commemorative day (`known`),
+    of a day after "ngày" (`ngày 14/3 huyện …`), or of one followed by a place's
+    name (`sáng 14/3 huyện Đăk Song`)."""
     ctx = _context()
-    if not known and ctx["count_after"].match(text, e):
+    if not known and ctx["count_after"].match(text, e) and not _NGAY_BEFORE.search(text, max(0, s - 8), s) \
+            and not _place_after(text, e):
         return True
     if ctx["count_before"].search(text, max(0, s - 30), s):
         return True
