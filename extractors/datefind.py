@@ -23,7 +23,8 @@ Y = r"(?:1[89]\d\d|20\d\d)"
 WS = r"[ \t]*\n?[ \t]*"          # a line break may sit anywhere inside a date
 SP = r"\s+"
 GL = r"\s*"                       # OCR glues words to numbers: `tháng12`, `09tháng 5`, `năm2025`
-ND = r"(?<!\d)"                   # a day is not the tail of a longer number (`123 tháng 5`)
+# a day is not the tail of a longer number (`123 tháng 5`) nor of one OCR split (`ngày 4 6tháng 10`)
+ND = r"(?<!\d)(?<!\d )"
 BLANK = r"[\s.…_]*"               # `ngày … tháng 3`, `ngày   tháng 3`
 DASH = r"\s*-\s*"
 

@@ -107,6 +107,7 @@ def test_glued_month_and_day():
     assert values("Hà Nội, ngày 05 tháng12 năm 2017") == ["2017-12-05"]
     assert values("Đề án số 358/ĐA-CP ngày 09tháng 5 năm 2025") == ["2025-05-09"]
     assert "2025-05-23" not in values("ngày 123 tháng 5 năm 2025")     # not the tail of a longer number
+    assert values("Lâm Đồng, ngày 4 6tháng 10 năm 2025") == ["2025-10"]     # nor of one OCR split
 
 
 def test_year_from_its_own_sentence_not_a_later_date():
