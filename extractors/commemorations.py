@@ -20,6 +20,7 @@ from functools import lru_cache
 from vanban.extractors.data import load
 from vanban.extractors.dates import all_dates
 from vanban.extractors.datefind import FoundDate
+from vanban.extractors.spans import Breaks, Sorted, SpanSet
 from vanban.extractors.text import collapse
 from vanban.schemas.document import Doc
 from vanban.schemas.models import Commemoration
@@ -71,8 +72,8 @@ def _known(event: str) -> dict | None:
     return None
 
 
-def _dates_in(found: list[FoundDate], s: int, e: int) -> list[FoundDate]:
-    return [f for f in found if s <= f.start and f.end <= e and f.value]
+def _dates_in(found: Sorted, s: int, e: int) -> list[FoundDate]:
+    return [f for f in found.between(s, e) if f.end <= e and f.value]
 
 
 def _clean_event(ev: str) -> str:
@@ -83,13 +84,15 @@ def _clean_event(ev: str) -> str:
     return ev.strip(" ,-–“”\"'")
 
 
-def _paragraph_year(text: str, found: list[FoundDate], pos: int) -> int | None:
-    a = text.rfind("\n\n", 0, pos) + 1
-    b = text.find("\n\n", pos)
-    b = len(text) if b == -1 else b
-    ys = [f.year for f in found if a <= f.start < b and f.year and not f.year_inferred]
-    ys = ys or [f.year for f in found if a <= f.start < b and f.year]
-    return max(ys) if ys else None
+def _paragraph_year(paragraphs: Breaks, found: Sorted, pos: int, cache: dict) -> int | None:
+    a, b = paragraphs.around(pos)
+    if a in cache:                      # once per paragraph, not once per anniversary
+        return cache[a]
+    inside = found.between(a, b)
+    ys = [f.year for f in inside if f.year and not f.year_inferred]
+    ys = ys or [f.year for f in inside if f.year]
+    cache[a] = max(ys) if ys else None
+    return cache[a]
 
 
 class CommemorationExtractor:
@@ -99,11 +102,13 @@ class CommemorationExtractor:
 
     def __call__(self, doc: Doc) -> None:
         text = doc.text
-        found = all_dates(doc)
+        found = Sorted(all_dates(doc), key=lambda f: f.start)
+        paragraphs = Breaks(text, r"\n\n")
+        para_years: dict[int, int | None] = {}
         ref_year = doc.cache.get("ref_year")
         items: list[dict] = []
         roles: dict[int, str] = {}
-        taken: list[tuple[int, int]] = []
+        taken = SpanSet()
 
         def add(years, event, origin, date, s, e, rule, orig_f=None, ann_f=None):
             event = _clean_event(event)
@@ -118,7 +123,7 @@ class CommemorationExtractor:
                 consistent = int(date[:4]) - int(origin[:4]) == years
             items.append(dict(years=years, event=event, origin_date=origin, date=date, consistent=consistent,
                               rule=rule, **doc.span(s, e)))
-            taken.append((s, e))
+            taken.add(s, e)
 
         # 1. count + event + (date - date)
         for m in _COUNT.finditer(text):
@@ -152,7 +157,7 @@ class CommemorationExtractor:
                     add(n2, nxt.group("ev"), ds2[0].value, ds2[-1].value, nxt.start("ev"), nxt.end(), "listed", ds2[0], ds2[-1])
         # 1b. count + event + years without parentheses: "… Hồ Chí Minh 1969 - 2019"
         for m in _COUNT_YEARS.finditer(text) if _YEAR_RANGE.search(text) else ():
-            if any(a <= m.start("n") < b for a, b in taken):
+            if not taken.free(m.start("n"), m.start("n") + 1):
                 continue
             n = int(m.group("n"))
             if int(m.group("b")) - int(m.group("a")) != n:
@@ -160,7 +165,7 @@ class CommemorationExtractor:
             add(n, m.group("ev"), m.group("a"), m.group("b"), m.start("n"), m.end(), "count_years")
         # 2. kỷ niệm N năm EVENT (dates from the known day)
         for m in _COUNT_CUED.finditer(text):
-            if any(a <= m.start("n") < b for a, b in taken):
+            if not taken.free(m.start("n"), m.start("n") + 1):
                 continue
             n = int(m.group("n"))
             day = _known(m.group("ev"))
@@ -172,18 +177,18 @@ class CommemorationExtractor:
             ev_end = m.start("ev") + len(ev)
             # the anniversary's year: a date printed right after the name, else
             # the latest year dated in the paragraph, else the document's year
-            after = [f for f in found if ev_end <= f.start <= ev_end + 15 and f.value and f.day == dd and f.month == mm]
-            year = after[0].year if after else (_paragraph_year(text, found, m.start()) or ref_year)
+            after = [f for f in found.between(ev_end, ev_end + 16) if f.value and f.day == dd and f.month == mm]
+            year = after[0].year if after else (_paragraph_year(paragraphs, found, m.start(), para_years) or ref_year)
             date = f"{year:04d}-{mm:02d}-{dd:02d}" if year else None
             origin = f"{year - n:04d}-{mm:02d}-{dd:02d}" if year else None
             add(n, ev, origin, date, m.start("n"), m.end(), "count_known_day", None, after[0] if after else None)
         # 3. a known day without a count, with its day printed: "Ngày … 15/3"
         for m in _find_days(text):
-            if any(a <= m.start() < b for a, b in taken):
+            if not taken.free(m.start(), m.start() + 1):
                 continue
             day = _known(text[m.start():m.end()])
             dd, mm = (int(x) for x in day["day"].split("/"))
-            after = [f for f in found if m.end() <= f.start <= m.end() + 4 and f.day == dd and f.month == mm and f.value]
+            after = [f for f in found.between(m.end(), m.end() + 5) if f.day == dd and f.month == mm and f.value]
             if not after:
                 continue
             if not re.search(rf"{_CUE}|[Hh]ưởng\s+ứng|[Ll]ễ", text[max(0, m.start() - 60):m.start()]):
@@ -192,7 +197,7 @@ class CommemorationExtractor:
 
         # 4. "Kỷ niệm 17 năm thành lập huyện": a marked anniversary with no dates
         for m in _COUNT_BARE.finditer(text):
-            if any(a <= m.start("n") < b for a, b in taken):
+            if not taken.free(m.start("n"), m.start("n") + 1):
                 continue
             ev = _clean_event(m.group("ev"))
             if len(ev.split()) < 2 or re.match(r"(?i)(?:thực\s+hiện|triển\s+khai|qua|trước|gần\s+đây)\b", ev):

@@ -15,11 +15,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vanban.extractors.spans import Breaks, Sorted, SpanSet
+
 D = r"(?:0?[1-9]|[12]\d|3[01])"
 M = r"(?:0?[1-9]|1[0-2])"
 Y = r"(?:1[89]\d\d|20\d\d)"
 WS = r"[ \t]*\n?[ \t]*"          # a line break may sit anywhere inside a date
 SP = r"\s+"
+GL = r"\s*"                       # OCR glues words to numbers: `tháng12`, `09tháng 5`, `năm2025`
+# a day is not the tail of a longer number (`123 tháng 5`) nor of one OCR split (`ngày 4 6tháng 10`)
+ND = r"(?<!\d)(?<!\d )"
 BLANK = r"[\s.…_]*"               # `ngày … tháng 3`, `ngày   tháng 3`
 DASH = r"\s*-\s*"
 
@@ -71,21 +76,21 @@ def _valid(y: int | None, m: int | None, d: int | None) -> bool:
 _RULES: list[tuple[str, re.Pattern]] = [
     # ngày 16, 17 tháng 11 năm 2025 / ngày 16 và 17 tháng 11 năm 2025 (a list of days, one month)
     ("verbal_days", re.compile(
-        rf"(?i:ngày){SP}(?P<d1>{D}){WS}(?:,|và|-){WS}(?P<d2>{D}){SP}(?i:tháng){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b")),
+        rf"(?i:ngày){SP}(?P<d1>{D}){WS}(?:,|và|-){WS}(?P<d2>{D}){GL}(?i:tháng){GL}(?P<m>{M}){SP}(?i:năm){GL}(?P<y>{Y})\b")),
     # từ ngày 08 đến ngày 10 tháng 12 năm 2025: the first end takes the second's month and year
     ("verbal_range", re.compile(
-        rf"(?i:ngày){SP}(?P<d>{D}){SP}(?:đến|tới|-){SP}(?:(?i:ngày){SP})?(?=(?P<d2>{D}){SP}(?i:tháng){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b)")),
+        rf"(?i:ngày){SP}(?P<d>{D}){SP}(?:đến|tới|-){SP}(?:(?i:ngày){SP})?(?=(?P<d2>{D}){GL}(?i:tháng){GL}(?P<m>{M}){SP}(?i:năm){GL}(?P<y>{Y})\b)")),
     # ngày 17 ngày 02 năm 2023: a printed slip for "tháng"
     ("verbal_slip", re.compile(rf"(?i:ngày){SP}(?P<d>{D}){SP}(?i:ngày){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b")),
     # ngày 23 tháng 01 năm 2024 (also with a comma or "/" before the year)
     ("verbal", re.compile(
-        rf"(?P<d>{D}){SP}(?i:tháng){SP}(?P<m>{M})(?:{SP}(?i:năm)|{WS},{WS}(?i:năm)|{WS}/{WS}){SP}?(?P<y>{Y})\b")),
+        rf"{ND}(?P<d>{D}){GL}(?i:tháng){GL}(?P<m>{M})(?:{SP}(?i:năm)|{WS},{WS}(?i:năm)|{WS}/{WS}|{SP}(?i:tháng)(?={SP}{Y}\b)){GL}(?P<y>{Y})\b")),
     # 02 Tháng 3 2021
-    ("verbal_noyearword", re.compile(rf"(?P<d>{D}){SP}(?i:tháng){SP}(?P<m>{M}){SP}(?P<y>{Y})\b")),
+    ("verbal_noyearword", re.compile(rf"{ND}(?P<d>{D}){GL}(?i:tháng){GL}(?P<m>{M}){SP}(?P<y>{Y})\b")),
     # ngày … tháng 3 năm 2024  ->  2024-03
-    ("verbal_blank_day", re.compile(rf"(?i:ngày){BLANK}(?i:tháng){SP}(?P<m>{M}){SP}(?i:năm){SP}(?P<y>{Y})\b")),
+    ("verbal_blank_day", re.compile(rf"(?i:ngày){BLANK}(?i:tháng){GL}(?P<m>{M}){SP}(?i:năm){GL}(?P<y>{Y})\b")),
     # ngày 14 tháng 12 (no year: inferred)
-    ("verbal_noyear", re.compile(rf"(?i:ngày){SP}(?P<d>{D}){SP}(?i:tháng){SP}(?P<m>{M})\b(?!{WS}(?:/|-|năm|\d))")),
+    ("verbal_noyear", re.compile(rf"(?i:ngày){GL}(?P<d>{D}){GL}(?i:tháng){GL}(?P<m>{M})\b(?!{WS}(?:/|-|(?i:năm){GL}\d|(?i:tháng){SP}\d|\d))")),
     # 16-20/11/2025, 26/02 - 30/4/2021 (first end of a range; the second is matched on its own)
     ("range_days", re.compile(
         rf"{_NOT_BEFORE}(?P<d>{D}){DASH}(?=(?P<d2>{D})(?P<sep>[/.])(?P<m>{M})(?P=sep)(?P<y>{Y}){_NOT_AFTER})")),
@@ -100,7 +105,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     # 16/6 2025 (separator missing before the year)
     ("numeric_space_year", re.compile(rf"{_NOT_BEFORE}(?P<d>{D})/(?P<m>{M}) (?P<y>20\d\d)(?![\d/])")),
     # tháng 6/2024, tháng 3 năm 2024, tháng 01-2026
-    ("month_year", re.compile(rf"(?i:tháng){SP}(?P<m>{M})(?:{WS}[/-]{WS}|{SP}(?i:năm){SP})(?P<y>{Y})\b")),
+    ("month_year", re.compile(rf"(?i:tháng){GL}(?P<m>{M})(?:{WS}[/-]{WS}|{SP}(?i:năm){GL})(?P<y>{Y})\b")),
     # sáng 22.4, ngày 3/4, từ 01/7 (no year: inferred)
     # 20/11, 2/9 with no year and no cue: only a known commemorative day near
     # a word that marks it (kỷ niệm, lễ, Quốc khánh …); checked in find_dates.
@@ -109,7 +114,9 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("numeric_noyear", re.compile(
         rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/.])(?P<m>{M})(?![\d]|[/.]\d|[/-][A-ZĐa-zđ]|\.\d)")),
 ]
-_CUE_BEFORE = re.compile(rf"(?<!\w){CUE}{SP}(?:(?i:ngày){SP})?$")
+# The cue stands on the date's own line: a heading number under a line that
+# ends in "từ" or "đến" (`lũy kế đến\n2.6. thời điểm`) is not a date after it.
+_CUE_BEFORE = re.compile(rf"(?<!\w){CUE}[ \t]+(?:(?i:ngày)[ \t]+)?$")
 # Rules whose match starts with a digit are tried only where a number starts:
 # far cheaper than letting each regex scan every position of the text.
 _DIGIT_LED = {"verbal", "verbal_noyearword", "range_days", "range_first", "list_days", "numeric",
@@ -131,10 +138,58 @@ def _matches(kind: str, rx: re.Pattern, text: str, starts: list[int]):
             yield m
 
 
-_YEARLY = re.compile(r"\s*(?:\(?\s*)?(?:h[ằà]ng|mỗi)\s+năm\b")
 _LUNAR = re.compile(r"\s*\(?\s*(?:âm\s+lịch|ÂL)\b")
 _YEAR_AFTER = re.compile(r"[”\"')\s]{0,3}\s*năm\s+(1[89]\d\d|20\d\d)\b")
 _KNOWN_DAY_CUE = re.compile(r"(?i:kỷ\s+niệm|chào\s+mừng|mừng|lễ|ngày|quốc\s+khánh|nhân\s+dịp|hưởng\s+ứng|diễu\s+binh)")
+# A day/month that opens a line or list item and is followed by a full stop,
+# a bracket or a capitalised word is the item's number (`2.2. Nội dung`, `1.1)`).
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*][ \t]*)?$")
+_ITEM_AFTER = re.compile(r"(?:\.|\)|[ \t]+[A-ZĐÀ-Ỹ])")
+
+
+def _words_rx(words) -> str:
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _context() -> dict:
+    """The rule data of data/date_context.yaml, compiled."""
+    from vanban.extractors.data import load
+    data = load("date_context")
+    count_after = re.compile(rf"[ \t]*(?:{_words_rx(e['word'] for e in data['count_nouns'])})(?!\w)")
+    count_before = re.compile(rf"(?<!\w)(?i:{_words_rx(e['word'] for e in data['count_before'])})"
+                              rf"\s+(?:{CUE}\s+|trên\s+|dưới\s+|khoảng\s+|gần\s+)?$")
+    rel = [(re.compile(rf"\s*(?:của\s+)?(?:{_words_rx([e['words']])})(?!\w)"), e["shift"])
+           for e in data["relative_years"]]
+    rec = [(re.compile(rf"\s*\(?\s*(?:của\s+|trong\s+)?(?:{_words_rx([e['words']])})(?!\w)"), e["anchored"])
+           for e in sorted(data["recurring"], key=lambda e: -len(e["words"]))]
+    return {"count_after": count_after, "count_before": count_before, "relative": rel, "recurring": rec}
+
+
+_NGAY_BEFORE = re.compile(r"(?i:ngày)\s*$")
+_PROPER_AFTER = re.compile(r"[ \t]+\w+(?:[ \t]+\w+)?[ \t]+(\w)")
+
+
+def _place_after(text: str, e: int) -> bool:
+    """`huyện Đăk Song`, `xã Hòa Phú`: a noun and a capitalised name after it."""
+    m = _PROPER_AFTER.match(text, e, e + 40)
+    return bool(m and m.group(1).isupper())
+
+
+def _is_quantity(text: str, s: int, e: int, known: bool = False) -> bool:
+    """A day/month without a year that is a fraction, a rank or an item number.
+    What follows it does not make a fraction of a commemorative day (`known`),
+    of a day after "ngày" (`ngày 14/3 huyện …`), or of one followed by a place's
+    name (`sáng 14/3 huyện Đăk Song`)."""
+    ctx = _context()
+    if not known and ctx["count_after"].match(text, e) and not _NGAY_BEFORE.search(text, max(0, s - 8), s) \
+            and not _place_after(text, e):
+        return True
+    if ctx["count_before"].search(text, max(0, s - 30), s):
+        return True
+    if _LINE_START.search(text, max(0, s - 8), s) and (e >= len(text) or _ITEM_AFTER.match(text, e)):
+        return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -143,12 +198,13 @@ def known_days() -> frozenset[str]:
     return frozenset(d["day"] for d in load("commemorative_days")["days"])
 
 
-def find_dates(text: str) -> list[FoundDate]:
-    taken: list[tuple[int, int]] = []
-    out: list[FoundDate] = []
+_YEARLESS = {"numeric_noyear", "known_day", "verbal_noyear"}
 
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+
+def find_dates(text: str) -> list[FoundDate]:
+    taken = SpanSet()
+    out: list[FoundDate] = []
+    fractions: set[int] = set()         # ends of day/months read as fractions
 
     starts = [m.start() for m in _NUMBER_START.finditer(text)]
     for kind, rx in _RULES:
@@ -158,9 +214,9 @@ def find_dates(text: str) -> list[FoundDate]:
                 y, mo = int(g["y"]), int(g["m"])
                 s1, e1 = m.span("d1")
                 s2 = m.start("d2")
-                if not free(m.start(), m.end()):
+                if not taken.free(m.start(), m.end()):
                     continue
-                taken.append(m.span())
+                taken.add(*m.span())
                 for d, s, e in ((int(g["d1"]), s1, e1), (int(g["d2"]), s2, m.end())):
                     if _valid(y, mo, d):
                         out.append(FoundDate(s, e, y, mo, d, kind))
@@ -192,7 +248,7 @@ def find_dates(text: str) -> list[FoundDate]:
                     pre = re.search(r"(?i:ngày)\s+$", text[max(0, s - 8):s])
                     if pre:
                         s = s - (len(text[max(0, s - 8):s]) - pre.start())
-            if not free(s, e):
+            if not taken.free(s, e):
                 continue
             if _LUNAR.match(text, e):
                 continue
@@ -203,59 +259,113 @@ def find_dates(text: str) -> list[FoundDate]:
                 d = None
             if not _valid(y, mo, d):
                 continue
-            # `24/7` (round the clock), `5/11` after "thứ" (a ranking) are not dates
-            if kind == "numeric_noyear" and re.search(r"(?i:thứ|hạng)\s*$", text[max(0, s - 12):s]):
-                continue
-            taken.append((s, e))
+            if kind in ("numeric_noyear", "known_day"):
+                # `24/7` (round the clock), `5/11` after "thứ" (a ranking), `2/3 số xã`
+                # (a fraction), `2.2. Nội dung` (an item number) are not dates;
+                # nor the second end of a fraction's range (`từ 1/3 đến 1/2`).
+                if _is_quantity(text, s, e, known=kind == "known_day"):
+                    fractions.add(e)
+                    continue
+                prev = re.search(r"(\d)\s+(?:đến|tới|-)\s+$", text[max(0, s - 12):s])
+                if prev and (max(0, s - 12) + prev.start(1) + 1) in fractions:
+                    continue
+            taken.add(s, e)
             out.append(FoundDate(s, e, y, mo, d, kind))
+        taken.commit()
     out.sort(key=lambda f: f.start)
     return out
 
 
-_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
+# a year printed on its own (`năm 2025`, `quý I/2025`), not one inside a symbol (`30/2020/NĐ-CP`)
+_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?![\d/\w])")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+# `Thông tư số 24/2018/TT-BCA ngày 31/7`: a citation's date is in its symbol's year
+_SYMBOL_YEAR_BEFORE = re.compile(r"/((?:19|20)\d\d)/?[A-ZĐ][\wĐđ&.-]*\s*,?\s*(?:(?i:ngày)\s*)?$")
+
+
+def _relative_year(text: str, f: FoundDate, ref_year: int | None) -> tuple[bool, int | None]:
+    """(decided, year) from the words right after a year-less date: `năm sau`
+    (the document's year + 1), `hằng năm` (the document's year), `kỳ báo cáo`
+    (a period of no fixed year: none). Without a document year, none: a
+    recurring date is not given a year from elsewhere."""
+    ctx = _context()
+    for rx, anchored in ctx["recurring"]:
+        if rx.match(text, f.end):
+            if not anchored:
+                return True, None
+            break
+    else:
+        anchored = None
+    for rx, shift in ctx["relative"]:
+        m = rx.match(text, f.end)
+        if m:
+            # "năm trước kỳ báo cáo": a year before a period of no fixed year
+            for rx2, anch in ctx["recurring"]:
+                if not anch and rx2.match(text, m.end()):
+                    return True, None
+            return True, (ref_year + shift) if ref_year is not None else None
+    if anchored:
+        return True, ref_year
+    return False, None
 
 
 def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None:
-    """Give each year-less mention a year: the nearest dated mention in the same
-    paragraph, else the document's own year (`ref_year`), else the year most
-    often printed in the text."""
+    """Give each year-less mention a year, nearest evidence first:
+    1. a year printed right after it (`15/3” năm 2019`);
+    2. the words after it: `năm sau` (document year + 1), `hằng năm` (the
+       document's year), `kỳ báo cáo` (none);
+    3. its own sentence: the nearest dated mention before it, else a year
+       printed before it in the sentence (`Năm 2026, … trước ngày 30/6`);
+    4. the document's own year (`ref_year`);
+    5. without one: the nearest dated mention or printed year before it in its
+       paragraph, else the year most often printed in the text.
+    A later date never lends its year: in a June 2025 article `Chiều 26/6 …
+    hiệu lực từ ngày 1/1/2026` is 2025-06-26; the later date is another event."""
     if not any(f.year is None for f in found):
         return
-    fallback = ref_year
-    if fallback is None:
+    common = None
+    if ref_year is None:
         counts: dict[int, int] = {}
         for m in _YEAR.finditer(text):
             counts[int(m.group())] = counts.get(int(m.group()), 0) + 1
-        fallback = max(counts, key=counts.get) if counts else None
-    dated = [f for f in found if f.year is not None]
+        common = max(counts, key=counts.get) if counts else None
+    sentences = Breaks(text, _SENTENCE_BREAK)
+    paragraphs = Breaks(text, _PARAGRAPH_BREAK)
+    dated = Sorted([f for f in found if f.year is not None], key=lambda f: f.start)
+    printed = Sorted([(m.start(), int(m.group())) for m in _YEAR.finditer(text)], key=lambda x: x[0])
     for f in found:
         if f.year is not None:
             continue
         year = None
-        # "15/3” năm 2019": the year printed right after
         after = _YEAR_AFTER.match(text, f.end)
+        decided = False
+        sym = _SYMBOL_YEAR_BEFORE.search(text, max(0, f.start - 60), f.start)
         if after:
-            year = int(after.group(1))
-        # "trước ngày 30/11 hằng năm": a yearly date belongs to the document's own
-        # year (a deadline already past moves to the next year, see dates.py)
-        elif _YEARLY.match(text, f.end) and fallback is not None:
-            year = fallback
-        # A range's first end takes the second end's year (it is in the match).
-        para_start = text.rfind("\n\n", 0, f.start) + 1
-        para_end = text.find("\n\n", f.end)
-        para_end = len(text) if para_end == -1 else para_end
-        # The latest year in the paragraph: a year-less day is about the
-        # events at hand, not the origin of an anniversary printed beside it.
-        near = [g.year for g in dated if para_start <= g.start < para_end]
-        if near and year is None:
-            year = max(near)
-        if year is None and ref_year is None:
-            # no document year: a year printed in the same paragraph (quý I năm 2019)
-            ys = [int(m.group()) for m in _YEAR.finditer(text, para_start, para_end)]
-            if ys and fallback not in ys:
-                year = max(ys)
-        if year is None:
-            year = fallback
+            year, decided = int(after.group(1)), True
+        elif sym:
+            year, decided = int(sym.group(1)), True
+        else:
+            decided, year = _relative_year(text, f, ref_year)
+        if not decided:
+            s0, _ = sentences.around(f.start)
+            g = dated.last_in(s0, f.start)
+            p = printed.last_in(s0, f.start)
+            if g is not None:
+                year = g.year
+            elif p is not None:
+                year = p[1]
+            if year is None:
+                year = ref_year
+            if year is None:
+                # a year stated earlier in the paragraph; never one from a later date,
+                # which is another event (`Chiều 26/6 … hiệu lực từ ngày 1/1/2026`)
+                p0, _ = paragraphs.around(f.start)
+                g = dated.last_in(p0, f.start)
+                p = printed.last_in(p0, f.start)
+                year = g.year if g is not None else p[1] if p is not None else common
         if year is not None and _valid(year, f.month, f.day):
             f.year = year
             f.year_inferred = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from vanban.extractors.datefind import FoundDate, find_dates, infer_years
+from vanban.extractors.spans import contained_in_any
 from vanban.schemas.document import Doc
 from vanban.schemas.models import DateMention
 
@@ -28,10 +29,6 @@ def all_dates(doc: Doc) -> list[FoundDate]:
     return doc.cache["found_dates"]
 
 
-def _inside(spans, s: int, e: int) -> bool:
-    return any(a <= s and e <= b for a, b in spans)
-
-
 class DateExtractor:
     name = "dates"
     requires: tuple[str, ...] = ("document", "citations", "commemorations")
@@ -44,6 +41,7 @@ class DateExtractor:
         cit_spans = doc.cache.get("citation_spans", [])
         comm_roles: dict[int, str] = doc.cache.get("commemoration_date_roles", {})
         issue = doc.results["document"].issue_date
+        in_citation = contained_in_any(cit_spans)
         out = []
         for f in all_dates(doc):
             if f.value is None:
@@ -57,7 +55,7 @@ class DateExtractor:
                 role = "issue"
             elif pub and pub[0] <= f.start < pub[1]:
                 role = "published"
-            elif _inside(cit_spans, f.start, f.end):
+            elif in_citation(f.start, f.end):
                 role = "citation"
             elif _START.search(before):
                 role = "period_start"
@@ -68,7 +66,8 @@ class DateExtractor:
             if f.kind == "range_days" or f.kind == "range_first":
                 role = "period_start" if role in ("event", "period_start") else role
             # A yearly deadline with no printed year is the first one after issue.
-            if f.year_inferred and role == "deadline" and issue and len(issue) >= 10 and value < issue:
+            # (an issue date known to the month only compares by month)
+            if f.year_inferred and role == "deadline" and issue and len(issue) >= 7 and value[:len(issue)] < issue:
                 f.year += 1
                 value = f.value
             out.append(DateMention(value=value, role=role, rule=f.kind, **doc.span(f.start, f.end)))

@@ -118,3 +118,138 @@ def test_pin_cite_attached():
 
 def test_draft_is_not_a_citation():
     assert cites("trình dự thảo Quyết định số 12/QĐ-UBND về việc phê chuẩn") == []
+
+
+# ---- rule data: every entry's worked example ---------------------------------
+
+from vanban.extractors.citations import _plausible_bare, fix_title, repair_number  # noqa: E402
+from vanban.extractors.data import load  # noqa: E402
+from vanban.extractors.symbols import (SYMBOL_RX, issuer_code, match_view, normalize_symbol,  # noqa: E402
+                                       symbol_year, type_code)
+
+OCR = load("ocr_variants")
+LAWS = load("law_names")
+
+
+@pytest.mark.parametrize("entry", OCR["view"], ids=lambda e: e["example"][0])
+def test_ocr_view_examples(entry):
+    wrong, right = entry["example"]
+    assert match_view(wrong) == right
+    assert len(match_view(wrong)) == len(wrong)          # offsets never move
+
+
+@pytest.mark.parametrize("entry", OCR["number"], ids=lambda e: e["example"][0])
+def test_ocr_number_examples(entry):
+    assert repair_number(entry["example"][0]) == entry["example"][1]
+
+
+@pytest.mark.parametrize("entry", OCR["title"], ids=lambda e: e["example"][0])
+def test_ocr_title_examples(entry):
+    assert fix_title(entry["example"][0]) == entry["example"][1]
+
+
+def test_ocr_view_reads_so_only_before_a_number():
+    assert match_view("sé thuế") == "sé thuế"
+    assert match_view("Luật sé 72/2020/QH14") == "Luật số 72/2020/QH14"
+
+
+def _law_entries():
+    for section in ("ends_before", "tail_words", "single_word", "inside", "fragments"):
+        for e in LAWS[section]:
+            yield pytest.param(e, id=f"{section}: {e['example']}")
+
+
+@pytest.mark.parametrize("entry", list(_law_entries()))
+def test_law_name_examples(entry):
+    laws = [c.title for c in cites(entry["example"]) if c.doc_type in ("Luật", "Bộ luật", "Pháp lệnh")]
+    if entry["name"] is None:
+        assert laws == []
+    else:
+        assert entry["name"] in laws, laws
+
+
+# ---- symbols: read to their true end ---------------------------------------------
+
+SYMBOLS = [
+    ("11554/VPCP-V.I", "11554/VPCP-V.I", "VPCP", None),
+    ("9123 /BCT.PC", "9123/BCT.PC", "BCT", None),
+    ("4999 /QCPH - BHXH - TCT", "4999/QCPH-BHXH-TCT", "QCPH", None),
+    ("26984/CT-TTHT-H", "26984/CT-TTHT-H", "TTHT", None),
+    ("9086/BNV-CTTN&BĐG", "9086/BNV-CTTN&BĐG", "BNV", None),
+    ("4347/QĐ-BVHTT&DL", "4347/QĐ-BVHTT&DL", "BVHTT&DL", None),
+    ("27102017- 02/HC-VCST", "27102017-02/HC-VCST", "HC", None),
+    ("18-2016-QĐ-UBND", "18-2016-QĐ-UBND", "UBND", 2016),
+    ("98/201 7/NĐ-CP", "98/2017/NĐ-CP", "CP", 2017),
+    ("71/NQ -CP", "71/NQ-CP", "CP", None),
+    ("30/2020/NĐ-CP", "30/2020/NĐ-CP", "CP", 2020),
+    ("34-CT/TW", "34-CT/TW", "TW", None),
+]
+
+
+@pytest.mark.parametrize("printed,number,issuer,year", SYMBOLS)
+def test_symbol_read_to_its_end(printed, number, issuer, year):
+    text = f"theo văn bản số {printed} ngày 05/5/2017."
+    found = [normalize_symbol(m.group()) for m in SYMBOL_RX.finditer(match_view(text))]
+    assert found == [number]
+    assert issuer_code(number) == issuer and symbol_year(number) == year
+
+
+@pytest.mark.parametrize("text", ["Số: 300/KH-SCT. Căn cứ", "Quyết định số 300/QĐ-UBND.Trong năm",
+                                  "Quyết định số 12/QĐ-UBND - Sở Nội vụ"])
+def test_symbol_does_not_swallow_the_next_word(text):
+    assert [m.group() for m in SYMBOL_RX.finditer(text)] in (["300/KH-SCT"], ["300/QĐ-UBND"], ["12/QĐ-UBND"])
+
+
+def test_type_code_of_odd_forms():
+    assert type_code("18-2016-QĐ-UBND") == "QĐ" and type_code("9123/BCT.PC") == "BCT"
+
+
+@pytest.mark.parametrize("number,fixed", [("43/2024/QH1", "43/2024/QH15"), ("163/2024/QHI5", "163/2024/QH15"),
+                                          ("22/2023/OH15", "22/2023/QH15"), ("80/2015/QH13", "80/2015/QH13"),
+                                          ("12/2016/QH1", "12/2016/QH1")])   # 2016: QH13 or QH14, left alone
+def test_law_code_completed_from_its_year(number, fixed):
+    assert repair_number(number) == fixed
+
+
+@pytest.mark.parametrize("sym,ok", [("99/KH", False), ("6/C04", False), ("05/GTGT", False), ("123/BTC", True),
+                                    ("2388/C04-P6", True), ("14-KH/TU", True), ("30/2020/NĐ-CP", True)])
+def test_a_bare_symbol_must_look_like_a_document(sym, ok):
+    assert _plausible_bare(sym) == ok
+
+
+def test_issuer_code_repaired_only_when_the_text_names_the_body():
+    assert [c.number for c in cites("Thông tư số 39/2014/TT-BIC ngày 31/03/2014 của Bộ Tài chính")] == ["39/2014/TT-BTC"]
+    assert [c.number for c in cites("Thông tư số 39/2014/TT-BIC ngày 31/03/2014 của Bộ Y tế")] == ["39/2014/TT-BIC"]
+
+
+# ---- one entry per document; type words bound to their numbers --------------------
+
+def test_named_law_then_numbered_is_one_entry_with_the_number():
+    c = cites("Triển khai Luật Bảo vệ môi trường trên địa bàn. Căn cứ Luật Bảo vệ môi trường số 72/2020/QH14;")
+    assert [(x.number, x.title, len(x.mentions)) for x in c] == [("72/2020/QH14", "Bảo vệ môi trường", 2)]
+
+
+def test_ocr_spellings_of_one_law_are_one_entry():
+    c = cites("Căn cứ Luật Tổ chức chính quyên địa phương; theo Luật Tổ chức chính quyền địa phương.")
+    assert [(x.title, len(x.mentions)) for x in c] == [("Tổ chức chính quyền địa phương", 2)]
+
+
+def test_law_word_does_not_take_a_decree_number():
+    c = cites("theo Luật Bảo vệ môi trường và khoản 1 Điều 18 Nghị định số 08/2022/NĐ-CP")
+    assert sorted((x.doc_type, x.number) for x in c) == [("Luật", None), ("Nghị định", "08/2022/NĐ-CP")]
+
+
+def test_a_law_has_no_issuer_but_the_national_assembly():
+    c = cites("giao đất theo Luật Đất đai của tổ chức kinh tế; Luật Đầu tư số 61/2020/QH14 của Quốc hội")
+    assert [(x.title, x.issuer) for x in c] == [("Đất đai", None), ("Đầu tư", "Quốc hội")]
+
+
+def test_unresolved_short_form_with_so_is_its_own_citation():
+    c = cites("theo Nghị định số 34 của Chính phủ")
+    assert [(x.doc_type, x.number) for x in c] == [("Nghị định", "34")]
+    assert cites("theo Quyết định 2270, các sở phải thực hiện") == []
+
+
+def test_a_title_does_not_start_at_the_next_citation():
+    c = cites("Đề án số 358/ĐA-CP ngày 09 tháng 5 năm 2025, Báo cáo thẩm tra số 429/BC-UBPLTP15 ngày 03 tháng 6 năm 2025")
+    assert [(x.number, x.title) for x in c] == [("358/ĐA-CP", None), ("429/BC-UBPLTP15", None)]

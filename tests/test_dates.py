@@ -82,3 +82,61 @@ def test_yearly_deadline_is_the_first_after_issue():
 
 def test_year_falls_back_to_document_year():
     assert values("trước ngày 14 tháng 12 hằng năm", 2019) == ["2019-12-14"]
+
+
+# ---- the words around a year-less day/month (data/date_context.yaml) -------------
+
+from vanban.extractors.data import load  # noqa: E402
+
+CONTEXT = load("date_context")
+
+
+def _context_entries():
+    for section in ("count_nouns", "count_before", "relative_years", "recurring"):
+        for e in CONTEXT[section]:
+            yield pytest.param(e, id=f"{section}: {e['example']}")
+
+
+@pytest.mark.parametrize("entry", list(_context_entries()))
+def test_date_context_examples(entry):
+    got = [v for v in values(entry["example"], 2025) if v is not None]
+    assert got == ([entry["value"]] if entry["value"] else [])
+
+
+def test_glued_month_and_day():
+    assert values("Hà Nội, ngày 05 tháng12 năm 2017") == ["2017-12-05"]
+    assert values("Đề án số 358/ĐA-CP ngày 09tháng 5 năm 2025") == ["2025-05-09"]
+    assert "2025-05-23" not in values("ngày 123 tháng 5 năm 2025")     # not the tail of a longer number
+    assert values("Lâm Đồng, ngày 4 6tháng 10 năm 2025") == ["2025-10"]     # nor of one OCR split
+
+
+def test_year_from_its_own_sentence_not_a_later_date():
+    # no document year: the later (effective) date does not lend its year
+    assert values("Ngày 27 tháng 6 năm 2025, Quốc hội họp. Chiều 26/6, Quốc hội thông qua Luật, "
+                  "có hiệu lực từ ngày 1/1/2026.") == ["2025-06-27", "2025-06-26", "2026-01-01"]
+    # a year printed earlier in the sentence
+    assert values("Năm 2026, hoàn thành trước ngày 30/6.", 2025) == ["2026-06-30"]
+    # a citation's date is in its symbol's year
+    assert values("Thông tư số 24/2018/TT-BCA ngày 31/7 của Bộ Công an", 2025) == ["2018-07-31"]
+
+
+def test_recurring_date_without_a_document_year_gets_none():
+    assert values("trước ngày 15/12 hằng năm", None) == [None]
+    assert values("gửi trước ngày 30/01 của năm sau", None) == [None]
+    assert values("gửi trước ngày 30/01 của năm sau", 2025) == ["2026-01-30"]
+
+
+@pytest.mark.parametrize("phrase", [
+    "(lũy kế đến\n2.6. thời điểm báo cáo)",
+    "Nội dung thực hiện từ\n1.1. Rà soát",
+    "bị thiệt hại từ 2/3 diện tích trở lên",
+    "đã tổ chức được 02/03 cuộc đối thoại",
+    "chiếm từ 1/3 đến 1/2",
+])
+def test_item_numbers_and_fractions_are_not_dates(phrase):
+    assert values(phrase, 2025) == []
+
+
+def test_a_date_before_a_noun_it_qualifies_stays_a_date():
+    assert values("tổ chức văn nghệ 20/11 trường tiểu học kỷ niệm ngày Nhà giáo", 2025) == ["2025-11-20"]
+    assert values("từ ngày 01/7 thực hiện", 2025) == ["2025-07-01"]
