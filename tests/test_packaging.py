@@ -49,6 +49,19 @@ def test_layers_point_one_way():
     assert offenders == []
 
 
+def test_interfaces_sit_on_top():
+    """The CLI and the web are interfaces: no library module imports them."""
+    rx = re.compile(r"(?m)^\s*(?:from|import)\s+vanban\.pipeline\.(cli|web)\b")
+    offenders = []
+    for f in (ROOT / "pipeline").rglob("*.py"):
+        rel = f.relative_to(ROOT / "pipeline").parts
+        if rel[0] in ("cli", "web"):
+            continue
+        if rx.search(f.read_text(encoding="utf-8")):
+            offenders.append(str(f.relative_to(ROOT)))
+    assert offenders == []
+
+
 def test_version_is_one_value():
     import vanban
     from vanban.pipeline.extract import EXTRACTOR_VERSION

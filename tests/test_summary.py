@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from vanban.pipeline.extract import extract_text
-from vanban.pipeline.summary import WIDTH, growth, render_summary
+from vanban.pipeline.cli.summary import WIDTH, growth, render_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 

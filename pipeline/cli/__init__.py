@@ -92,7 +92,7 @@ def extract(
     files = found.files
     out = sys.stdout
     if fmt is ExtractFormat.table:
-        from vanban.pipeline.summary import render_summary
+        from vanban.pipeline.cli.summary import render_summary
         from vanban.schemas.models import Extraction
 
     first = True
