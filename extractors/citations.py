@@ -17,10 +17,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from vanban.extractors.alternation import phrase_alternation, phrase_branches
 from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
 from vanban.extractors.spans import SpanSet
-from vanban.extractors.symbols import SYMBOL, issuer_code, match_view, normalize_symbol, symbol_year, type_code
+from vanban.extractors.symbols import SYMBOL, SYMBOL_TAIL, issuer_code, match_view, normalize_symbol, symbol_year, type_code
 from vanban.extractors.text import collapse
 from vanban.schemas.document import Doc
 from vanban.schemas.models import Citation, Span
@@ -50,22 +51,25 @@ def _type_alts() -> str:
 def _rx() -> dict[str, re.Pattern]:
     types = _type_alts()
     cap_types = f"(?:{types})"
-    low_types = "(?:" + "|".join(r"\s+".join(map(re.escape, t["word"].lower().split()))
-                                 for t in sorted(_types(), key=lambda t: -len(t["word"]))) + ")"
+    words = [t["word"] for t in _types()]
+    # The type word as a trie whose every branch starts with a literal (see
+    # alternation.py): a lower-case one only before "số <digit>", not after a letter.
+    type_word = "(?:" + "|".join(phrase_branches(words) + phrase_branches(
+        [w.lower() for w in words], after_first=r"(?<![\w].)", end=r"(?=\s+số\s+\d)")) + ")"
     # "Kế hoạch hành động số …", "Chỉ thị liên tịch số …": a qualifier before the number
     num_list = rf"(?P<pre>(?:\d{{1,5}}[a-z]?\s*(?:,|và)\s*)+)?(?P<sym>{SYMBOL}|\d{{1,5}}-[A-ZĐ]{{2,}}(?![\w/]))"
     return {
         # Type word, optional "số", symbol (or a list ending in one).
         "typed": re.compile(
-            rf"(?P<type>{cap_types}|(?<![\w])(?:{low_types})(?=\s+số\s+\d))"
+            rf"(?P<type>{type_word})"
             rf"(?:\s+(?:liên\s+tịch|liên\s+ngành|hành\s+động|số|số\s+hiệu))*\s*:?\s*{num_list}"),
         # A bare symbol (in a list, or with its type only in the code).
-        "bare": re.compile(rf"(?<![\w/:.-])(?P<sym>{SYMBOL})(?![\w/])"),
+        "bare": re.compile(rf"(?P<sym>\d(?<![\w/:.-]\d){SYMBOL_TAIL})(?![\w/])"),
         # A short re-mention: "Quyết định 2270", "Nghị định số 58".
         # A number printed with "số" or its year and nothing after it is cited on
         # its own when no full mention has it ("Nghị quyết số 30a năm 2010",
         # "Nghị định 30/2020").
-        "short": re.compile(rf"(?P<type>{cap_types})\s+(?:(?P<so>số)\s+)?"
+        "short": re.compile(rf"(?P<type>{phrase_alternation(words)})\s+(?:(?P<so>số)\s+)?"
                             rf"(?P<num>\d{{1,5}}[a-z]?)(?:/(?P<nyear>(?:19|20)\d\d))?(?=[\s,;:.)(]|$)(?![.,]\d)"
                             rf"(?:\s+năm\s+(?P<year>(?:19|20)\d\d)\b)?"),
         # The lead of the next citation ("Báo cáo thẩm tra số "): not a title.

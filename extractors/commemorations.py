@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from vanban.extractors.alternation import phrase_alternation
 from vanban.extractors.data import load
 from vanban.extractors.dates import all_dates
 from vanban.extractors.datefind import FoundDate
@@ -25,15 +26,20 @@ from vanban.extractors.text import collapse
 from vanban.schemas.document import Doc
 from vanban.schemas.models import Commemoration
 
-_CUE = r"(?:kỷ\s+niệm|Kỷ\s+niệm|KỶ\s+NIỆM|chào\s+mừng|Chào\s+mừng|nhân\s+dịp|Nhân\s+dịp|mừng|hướng\s+tới|tổng\s+kết)"
-_COUNT = re.compile(r"(?<![\d.,/])(?P<n>\d{1,3})\s+năm\s+(?P<ev>[^()\n;]{3,160}?)\s*(?=\()")
+# Patterns scanned over the whole text start with a literal or a digit, with any
+# look-behind after that first character, so the regex engine skips to where they
+# can start (alternation.py).
+_CUE = phrase_alternation(["kỷ niệm", "Kỷ niệm", "KỶ NIỆM", "chào mừng", "Chào mừng", "nhân dịp", "Nhân dịp", "mừng",
+                           "hướng tới", "tổng kết"])
+_COUNT = re.compile(r"(?P<n>\d(?<![\d.,/]\d)\d{0,2})\s+năm\s+(?P<ev>[^()\n;]{3,160}?)\s*(?=\()")
 _COUNT_CUED = re.compile(rf"{_CUE}\s+(?:lần\s+thứ\s+)?(?P<n>\d{{1,3}})\s+năm\s+(?P<ev>[^()\n;:.,]{{3,120}})")
 # Only "kỷ niệm", "chào mừng", "nhân dịp" mark an anniversary without dates;
 # "tổng kết 10 năm thực hiện …" reviews a period.
-_COUNT_BARE = re.compile(r"(?:[Kk]ỷ\s+niệm|KỶ\s+NIỆM|[Cc]hào\s+mừng|[Nn]hân\s+dịp)\s+(?P<n>\d{1,3})\s+năm\s+"
+_COUNT_BARE = re.compile(phrase_alternation(["Kỷ niệm", "kỷ niệm", "KỶ NIỆM", "Chào mừng", "chào mừng", "Nhân dịp",
+                                              "nhân dịp"]) + r"\s+(?P<n>\d{1,3})\s+năm\s+"
                          r"(?P<ev>[^()\n;:.,“”\"]{3,100})")
 _RANGE = re.compile(r"\(\s*(?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\s*\)")
-_COUNT_YEARS = re.compile(r"(?<![\d.,/])(?P<n>\d{1,3})\s+năm\s+(?P<ev>[^()\n;\"“”]{3,160}?)\s+"
+_COUNT_YEARS = re.compile(r"(?P<n>\d(?<![\d.,/]\d)\d{0,2})\s+năm\s+(?P<ev>[^()\n;\"“”]{3,160}?)\s+"
                           r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
 _YEAR_RANGE = re.compile(r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
 _AND_NEXT = re.compile(r"\s*(?:và|,)\s+(?:(?P<n>\d{1,3})\s+năm\s+)?(?P<ev>[^()\n;]{3,120}?)\s*\((?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\)")
@@ -52,8 +58,7 @@ def _days() -> list[dict]:
 def _day_rx() -> re.Pattern:
     """Known day names, in lower case: matched on the lower-cased text (much
     faster than a case-insensitive alternation of forty names)."""
-    names = sorted({n.lower() for d in _days() for n in d["names"]}, key=len, reverse=True)
-    return re.compile("(" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + ")")
+    return re.compile("(" + phrase_alternation({n.lower() for d in _days() for n in d["names"]}) + ")")
 
 
 def _find_days(text: str):

@@ -119,13 +119,27 @@ _RULES: list[tuple[str, re.Pattern]] = [
 _CUE_BEFORE = re.compile(rf"(?<!\w){CUE}[ \t]+(?:(?i:ngày)[ \t]+)?$")
 # Rules whose match starts with a digit are tried only where a number starts:
 # far cheaper than letting each regex scan every position of the text.
+# Likewise the rules that start with "ngày" or "tháng" in any case: a case-blind
+# regex cannot skip ahead to its first letter, so those words are found once
+# (the classes below match what (?i:ngày) and (?i:tháng) match).
 _DIGIT_LED = {"verbal", "verbal_noyearword", "range_days", "range_first", "list_days", "numeric",
               "numeric_space_year", "known_day", "numeric_noyear"}
-_NUMBER_START = re.compile(r"(?<!\d)\d")
+_WORD_LED = {"verbal_days": "ngày", "verbal_range": "ngày", "verbal_slip": "ngày", "verbal_blank_day": "ngày",
+             "verbal_noyear": "ngày", "month_year": "tháng"}
+_NUMBER_START = re.compile(r"\d(?<!\d\d)")
+_LEAD_WORDS = {"ngày": re.compile(r"[nN][gG][àÀ][yY]"), "tháng": re.compile(r"[tT][hH][áÁ][nN][gG]")}
 
 
-def _matches(kind: str, rx: re.Pattern, text: str, starts: list[int]):
-    if kind not in _DIGIT_LED:
+def _starts(text: str) -> dict[str, list[int]]:
+    out = {"digit": [m.start() for m in _NUMBER_START.finditer(text)]}
+    for w, rx in _LEAD_WORDS.items():
+        out[w] = [m.start() for m in rx.finditer(text)]
+    return out
+
+
+def _matches(kind: str, rx: re.Pattern, text: str, found: dict[str, list[int]]):
+    starts = found["digit"] if kind in _DIGIT_LED else found[_WORD_LED[kind]] if kind in _WORD_LED else None
+    if starts is None:
         yield from rx.finditer(text)
         return
     end = -1
@@ -206,7 +220,7 @@ def find_dates(text: str) -> list[FoundDate]:
     out: list[FoundDate] = []
     fractions: set[int] = set()         # ends of day/months read as fractions
 
-    starts = [m.start() for m in _NUMBER_START.finditer(text)]
+    starts = _starts(text)
     for kind, rx in _RULES:
         for m in _matches(kind, rx, text, starts):
             g = m.groupdict()

@@ -34,15 +34,20 @@ NUM = r"\d{1,5}(?:\.\d{1,2}(?=/))?[a-z]?|\d{4,10}-[ ]?\d{1,5}(?=[ ]?/[A-ZĐ])"
 YEAR = r"(?:19|20)\d[ ]?\d"                           # `201 3`: a year OCR split
 SLASH = r"[ ]?/"                                      # `9123 /BCT.PC`
 
-SYMBOL = (
-    rf"(?:(?:{NUM}){SLASH}{YEAR}/?{SEGS}(?:/{SEGS})?"   # 30/2020/NĐ-CP, 49/2025TT-BCT, 87/2025/QH15
-    rf"|(?:{NUM})-{SEGS}/{SEGS}"                        # 34-CT/TW, 02-NQ/ĐU-SCT
-    rf"|\d{{1,5}}-(?:19|20)\d\d-{SEGS}"                 # 18-2016-QĐ-UBND (dashes for slashes)
-    rf"|(?:{NUM}){SLASH}{SEGS}(?:/{SEGS})?)"            # 300/KH-SCT, 2388/C04-P6
+# A symbol after its first digit: every form starts with one, so `\d(?:{SYMBOL_TAIL})`
+# is SYMBOL, and a pattern written that way starts with a digit class the regex
+# engine skips to in C (a look-behind can then follow that first digit).
+NUM_TAIL = r"\d{0,4}(?:\.\d{1,2}(?=/))?[a-z]?|\d{3,9}-[ ]?\d{1,5}(?=[ ]?/[A-ZĐ])"
+SYMBOL_TAIL = (
+    rf"(?:(?:{NUM_TAIL}){SLASH}{YEAR}/?{SEGS}(?:/{SEGS})?"   # 30/2020/NĐ-CP, 49/2025TT-BCT, 87/2025/QH15
+    rf"|(?:{NUM_TAIL})-{SEGS}/{SEGS}"                        # 34-CT/TW, 02-NQ/ĐU-SCT
+    rf"|\d{{0,4}}-(?:19|20)\d\d-{SEGS}"                      # 18-2016-QĐ-UBND (dashes for slashes)
+    rf"|(?:{NUM_TAIL}){SLASH}{SEGS}(?:/{SEGS})?)"            # 300/KH-SCT, 2388/C04-P6
 )
+SYMBOL = rf"\d{SYMBOL_TAIL}"
 BLANK_SYMBOL = rf"/{SEGS}"                          # /KH-SCT (a draft)
 
-SYMBOL_RX = re.compile(rf"(?<![\w/-])(?:{SYMBOL})(?![\w/])")
+SYMBOL_RX = re.compile(rf"\d(?<![\w/-]\d){SYMBOL_TAIL}(?![\w/])")
 
 # Look-alike capitals of other alphabets that OCR and copy-paste put in symbols
 # (`16495/BТС-PTHT` with a Cyrillic Т and С), fraction and division slashes.
