@@ -23,10 +23,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vanban.extractors.alternation import phrase_alternation
 from vanban.extractors.data import load
 
 _W = r"[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+"
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+NUMBER_TAIL = r"\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d*(?:,\d+)?"          # NUMBER after its first digit
 
 
 def parse_number(s: str) -> float:
@@ -90,8 +92,10 @@ def _comparators() -> list[tuple[re.Pattern, str]]:
 
 @lru_cache(maxsize=1)
 def _rx() -> dict[str, re.Pattern]:
-    units = _alts(f for f, _, _ in unit_forms())
-    bases = _alts(_bases())
+    # tries (alternation.py): the same longest-first choice, one branch tried per letter;
+    # the pattern is case-blind, so forms are merged in lower case
+    units = phrase_alternation(f.lower() for f, _, _ in unit_forms())
+    bases = phrase_alternation(b.lower() for b in _bases())
     per = rf"\s*/\s*(?:(?:{NUMBER})\s*|vạn\s+)?(?:{bases}|{units}|quý|tháng|tuần)(?!\w)"
     return {
         # the number, a range's second bound, then the unit
@@ -100,7 +104,8 @@ def _rx() -> dict[str, re.Pattern]:
             rf"(?:(?P<unit>{units})(?!\w)(?P<per>(?:{per})*)"
             rf"|(?P<head>{_W}(?:\s{_W})?)?\s*/\s*(?P<den>{NUMBER}|vạn)\s*(?P<base>{bases})(?!\w))"
             rf"(?P<up>\s*trở\s+(?:lên|xuống))?", re.I),
-        "start": re.compile(rf"(?<![\w.,/\-+])(?:{NUMBER})(?![\w])"),
+        # (the look-behind after the first digit: the engine skips to digits)
+        "start": re.compile(rf"\d(?<![\w.,/\-+]\d)(?:{NUMBER_TAIL})(?![\w])"),
     }
 
 
@@ -112,6 +117,21 @@ _GROWTH_BEFORE = re.compile(r"(?i:(?P<dir>tăng|giảm)(?:\s+(?:bình\s+quân|th
                             r"hằng\s+năm|hàng\s+năm|mỗi\s+năm|tối\s+đa|hơn))*\s*$)")
 _TO_LEVEL_AFTER = re.compile(r"(?i:^\s*(?:[^;:]{0,50}?)\s(?:lên|xuống|còn)\s+(?:mức\s+)?(?:đạt\s+)?"
                              r"(?:trên\s+|dưới\s+|khoảng\s+|tối\s+thiểu\s+|ít\s+nhất\s+)?\d)")
+
+
+def number_lines(text: str) -> list[tuple[int, int]]:
+    """The lines (start, end) that hold a number where a quantity could start,
+    in order: one scan of the text, so the other lines cost nothing."""
+    out: list[tuple[int, int]] = []
+    last = -1
+    for m in _rx()["start"].finditer(text):
+        if m.start() < last:
+            continue
+        a = text.rfind("\n", 0, m.start()) + 1
+        b = text.find("\n", m.start())
+        last = b = len(text) if b < 0 else b
+        out.append((a, b))
+    return out
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:

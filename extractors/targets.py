@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from vanban.extractors.data import load
-from vanban.extractors.quantities import Quantity, find_quantities, parse_number  # noqa: F401 (re-exported)
+from vanban.extractors.quantities import Quantity, find_quantities, number_lines, parse_number  # noqa: F401 (re-exported)
 from vanban.extractors.target_context import Where, Zones
 from vanban.extractors.text import collapse
 from vanban.schemas.document import Doc
@@ -189,7 +189,7 @@ class TargetExtractor:
         for f in table_targets(doc, ctx):
             found.append(f)
         tables = [(p.start, p.end) for p in doc.structure.find("table")] if doc.structure.parts else []
-        for a, b in _line_spans(text):
+        for a, b in number_lines(text):
             if any(s <= a < e for s, e in tables):
                 continue
             qs = find_quantities(text, a, b)
@@ -197,16 +197,6 @@ class TargetExtractor:
                 continue
             found.extend(ctx.line(a, b, qs))
         doc.results["targets"] = _merge(found)
-
-
-def _line_spans(text: str):
-    pos = 0
-    for m in re.finditer(r"\n", text):
-        if m.start() > pos:
-            yield pos, m.start()
-        pos = m.end()
-    if pos < len(text):
-        yield pos, len(text)
 
 
 class _Ctx:
