@@ -43,7 +43,7 @@ def phrase_branches(phrases: Iterable[str], sep: str = r"\s+", after_first: str 
     """The top-level branches of `phrase_alternation`, one per first character,
     so branches of several phrase lists can be joined into one alternation that
     still starts with a literal."""
-    root = _trie(" ".join(p.split()) for p in phrases)
+    root = _trie(phrases if sep == " " else (" ".join(p.split()) for p in phrases))
     out = []
     for k in sorted(k for k in root if k):
         rest = _emit(root[k], sep)
@@ -56,11 +56,26 @@ def phrase_branches(phrases: Iterable[str], sep: str = r"\s+", after_first: str 
 def phrase_alternation(phrases: Iterable[str], sep: str = r"\s+", after_first: str = "", end: str = "") -> str:
     """A regex matching any of `phrases` (words joined by `sep`), the longest
     first where one is the start of another, as the alternation of the phrases
-    sorted longest first would. `after_first` is put after each phrase's first
-    character (a look-behind written for it: `(?<!\\w.)` is "not after a letter"),
-    `end` after each phrase."""
+    sorted longest first would. Words are joined by `sep` (`" "`: the phrases are
+    taken as written, one space a space). `after_first` is put after each phrase's
+    first character (a look-behind written for it: `(?<!\\w.)` is "not after a
+    letter"), `end` after each phrase."""
     branches = phrase_branches(phrases, sep, after_first, end)
     return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
+
+
+def boundary_after_first(pattern: str) -> str:
+    """A pattern of rule data that opens with `\\b` and one character (or class)
+    rewritten to open with that character, the boundary checked after it
+    (`\\b([Ss])` -> `([Ss])(?<=\\b(?s:.))`): it matches the same, and the engine
+    can skip to that character. Any other pattern is returned as it is."""
+    m = _LEAD_BOUNDARY.match(pattern)
+    if not m or bool(m.group(1)) != bool(m.group(3)):
+        return pattern
+    return (m.group(1) or "") + m.group(2) + (m.group(3) or "") + r"(?<=\b(?s:.))" + pattern[m.end():]
+
+
+_LEAD_BOUNDARY = re.compile(r"\\b(\()?(\[[^\]\\]+\]|[^\\\[\](){}.*+?|^$])(\))?(?![*+?{])")
 
 
 def scan(rx: re.Pattern, text: str, starts: Iterable[int], endpos: int | None = None) -> Iterator[re.Match]:

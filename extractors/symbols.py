@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from vanban.extractors.alternation import boundary_after_first, phrase_alternation
+
 # One segment of a symbol: KH, QĐ, UBND, ĐT, TTr, QĐi, ThU, H01, C04, P6, QLN&TTBĐS,
 # and the dotted or ampersand tails an office adds (V.I, BCT.PC, BVHTT&DL): a tail
 # is capitals only, so the full stop of a sentence ("… /QĐ-UBND.Trong") is not one.
@@ -68,7 +70,9 @@ def _ocr_rules() -> list[tuple[re.Pattern, str]]:
     for r in data["view"]:
         if r["pattern"] not in seen:           # one pattern may have several examples
             seen.add(r["pattern"])
-            out.append((re.compile(r["pattern"]), r["replace"], re.compile(r["needs"]) if r.get("needs") else None))
+            # (compiled to start with its first letter: the same matches, found faster)
+            out.append((re.compile(boundary_after_first(r["pattern"])), r["replace"],
+                        re.compile(r["needs"]) if r.get("needs") else None))
     return out
 
 
@@ -78,8 +82,9 @@ def _title_words() -> tuple[re.Pattern, dict[str, str]]:
     length, as one alternation (one pass over the text, not one per word)."""
     from vanban.extractors.data import load
     fixes = {r["wrong"]: r["right"] for r in load("ocr_variants")["title"] if len(r["wrong"]) == len(r["right"])}
-    alts = "|".join(re.escape(w) for w in sorted(fixes, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)"), fixes
+    # a trie, longest first (alternation.py), the look-behind after each first letter
+    alts = phrase_alternation(fixes, sep=" ", after_first=r"(?<!\w(?s:.))")
+    return re.compile(rf"{alts}(?!\w)"), fixes
 
 
 _FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u2044\u2215\uff0f]")
