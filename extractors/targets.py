@@ -210,6 +210,7 @@ class _Ctx:
         self.text = doc.text
         self.prev_goal = False            # the sentence before set goals ("Phấn đấu … Tổng mức … đạt …")
         self.goal_cell = False            # reading a table cell whose column holds expected outputs
+        self._memo: dict[tuple[str, str], re.Match | None] = {}
 
     # -- status ---------------------------------------------------------------------
 
@@ -255,6 +256,14 @@ class _Ctx:
         return out
 
     def _goal_words(self, s: str) -> re.Match | None:
+        # asked again for each figure of a clause: answered once per string
+        memo = self._memo.get(("goal", s), self)
+        if memo is not self:
+            return memo
+        self._memo[("goal", s)] = m = self._find_goal_words(s)
+        return m
+
+    def _find_goal_words(self, s: str) -> re.Match | None:
         s = _blank(s, _not_goal_words())
         m = _cue("goal_words").search(s)
         if m:
@@ -267,8 +276,13 @@ class _Ctx:
         return None
 
     def _reports(self, s: str, strong: bool) -> re.Match | None:
-        s = _BASELINE.sub(lambda m: " " * len(m.group(0)), s)
-        return _cue("report_words", strong_only=strong).search(s)
+        key = ("strong" if strong else "report", s)
+        memo = self._memo.get(key, self)
+        if memo is not self:
+            return memo
+        b = _BASELINE.sub(lambda m: " " * len(m.group(0)), s)
+        self._memo[key] = m = _cue("report_words", strong_only=strong).search(b)
+        return m
 
     def clause(self, ca: int, cb: int, sa: int, qs: list[Quantity]) -> list[Found]:
         text = self.text

@@ -184,7 +184,9 @@ _CONTINUES = {
     "để", "được", "là", "có", "những", "một", "từ", "đến", "hoặc",
     "quyết", "nghị", "chỉ", "kế", "thông", "luật",
 }
-_LINE_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
+_WORD_WINDOW = max(map(len, _CONTINUES)) + 2
+# (the newline first, the look-behind after it: the engine skips from newline to newline)
+_LINE_BREAK = re.compile(r"\n(?<=\S\n)(?=\S)")
 _LIST_START = re.compile(r"(?:[-+•–]\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|Điều\s+\d)")
 
 
@@ -192,28 +194,48 @@ _RULE_CHARS = "-_=*~."            # a line of only these is a rule drawn in text
 _NUMBERED = re.compile(r"\d+[.)]\s")
 
 
-def _join_decision(text: str):
-    def repl(m: re.Match) -> str:
-        s, e = m.span()
-        prev = text[text.rfind("\n", 0, s) + 1:s]
+def _joins(text: str) -> list[int]:
+    """The newlines (between two non-blank characters) that break a line in
+    mid-phrase: each becomes a space. A newline is kept after a line ending in
+    . ; : ! ?, before a list item, next to a rule drawn in text; it is a join
+    when the next line starts in lower case, the line ends on , ( - / or on a
+    word that cannot end a phrase (`_CONTINUES`), or the next line starts with
+    a digit that is not an item's number. The cheap tests come first; a line is
+    cut out only when a test needs it."""
+    out: list[int] = []
+    n = len(text)
+    rule_chars = _RULE_CHARS
+    for m in _LINE_BREAK.finditer(text):
+        s = m.start()
+        e = s + 1
+        last = text[s - 1]          # the previous line's last character (not white space)
+        if last in ".;:!?":
+            continue
         nxt_end = text.find("\n", e)
-        nxt = text[e: nxt_end if nxt_end != -1 else len(text)]
-        ps, ns = prev.strip(), nxt.strip()
-        if not ps or not ns:
-            return "\n"
-        last = ps[-1]
-        if last in ".;:!?" or _LIST_START.match(nxt):
-            return "\n"
-        if not ps.strip(_RULE_CHARS) or not ns.strip(_RULE_CHARS):
-            return "\n"
-        first = ns[0]
-        if first.islower() or last in ",(-/" or prev.rsplit(None, 1)[-1].casefold() in _CONTINUES:
-            return " "
+        if nxt_end < 0:
+            nxt_end = n
+        if _LIST_START.match(text, e, nxt_end):
+            continue
+        first = text[e]             # the next line's first character (not white space)
+        if last in rule_chars and not text[text.rfind("\n", 0, s) + 1:s].strip().strip(rule_chars):
+            continue
+        if first in rule_chars and not text[e:nxt_end].strip().strip(rule_chars):
+            continue
+        if first.islower() or last in ",(-/":
+            out.append(s)
+            continue
+        # the line's last word, read from a window that holds it whole or shows
+        # it is longer than any word of _CONTINUES
+        ls = text.rfind("\n", max(0, s - _WORD_WINDOW - 1), s) + 1
+        lo = max(ls, s - _WORD_WINDOW)
+        tail = text[lo:s].rsplit(None, 1)
+        if (len(tail) == 2 or lo == ls) and tail and tail[-1].casefold() in _CONTINUES:
+            out.append(s)
+            continue
         # Digit-led next line: join only when it does not look like a list item.
-        if first.isdigit() and not _NUMBERED.match(nxt):
-            return " "
-        return "\n"
-    return repl
+        if first.isdigit() and not _NUMBERED.match(text, e, nxt_end):
+            out.append(s)
+    return out
 
 
 # pandoc's backslash escapes (`1\\.`, `\\-\\-`) and hard line breaks (a `\\` ending a line)
@@ -298,9 +320,14 @@ def clean(raw: RawDocument) -> CleanText:
         text, offs = track.apply(text, offs, _MANY_BLANK, "\n\n")
     # Joining broken lines comes last, so the positions of the joins it makes
     # are final (it keeps the length; nothing after it moves text but the trim).
-    edits: Edits = []
-    text, offs = _apply(text, offs, _LINE_BREAK, _join_decision(text), edits)
-    joined = [s for s, e, r in edits if r == " "]
+    joined = _joins(text)
+    if joined:
+        pieces, last = [], 0
+        for p in joined:
+            pieces.append(text[last:p])
+            last = p + 1
+        pieces.append(text[last:])
+        text = " ".join(pieces)
     # _EDGES (white space at either end) by slicing: the regex's `\s+\Z` is tried at
     # every run of white space in the text; str.strip() uses the same white space.
     lead = len(text) - len(text.lstrip())
