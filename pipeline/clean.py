@@ -38,6 +38,28 @@ _CHAR_MAP = {
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
+# Identity offsets (`list(range(a, b))`) are sliced from one list kept between
+# documents: making a million int objects costs more than all of cleaning's
+# passes; copying a slice of shared ones is a memcpy. Kept to 2^18 entries (~9 MB).
+_IDENTITY_MAX = 1 << 18
+_identity_ints: list[int] = []
+
+
+def _identity(a: int, b: int) -> list[int]:
+    """list(range(a, b))."""
+    global _identity_ints
+    have = _identity_ints
+    if b > len(have) and len(have) < _IDENTITY_MAX:
+        have = _identity_ints = list(range(min(_IDENTITY_MAX, max(b, 2 * len(have), 4096))))
+    if b <= len(have):
+        return have[a:b]
+    if a >= len(have):
+        return list(range(a, b))
+    out = have[a:]
+    out.extend(range(len(have), b))
+    return out
+
+
 def _normalize_chars(raw: str) -> tuple[str, list[int]]:
     """NFC per combining sequence, character map, drops; with offsets.
 
@@ -46,9 +68,9 @@ def _normalize_chars(raw: str) -> tuple[str, list[int]]:
     the drops change, is rewritten and every character written for it points at
     the sequence's first raw character. Everything in between is copied as it is
     (offsets i -> i), so the work is done in C except at the sequences found."""
-    pattern = _special_pattern(frozenset(raw))
+    pattern = _special_pattern(frozenset(_UNCOMMON.findall(raw)))
     if pattern is None:
-        return raw, list(range(len(raw)))
+        return raw, _identity(0, len(raw))
     pieces: list[str] = []
     offs: list[int] = []
     last = 0
@@ -56,7 +78,7 @@ def _normalize_chars(raw: str) -> tuple[str, list[int]]:
         i, j = m.span()
         if i > last:
             pieces.append(raw[last:i])
-            offs.extend(range(last, i))
+            offs.extend(_identity(last, i))
         seq = m.group()
         if len(seq) > 1 or not seq.isascii():
             seq = unicodedata.normalize("NFC", seq)
@@ -66,7 +88,7 @@ def _normalize_chars(raw: str) -> tuple[str, list[int]]:
         last = j
     if last < len(raw):
         pieces.append(raw[last:])
-        offs.extend(range(last, len(raw)))
+        offs.extend(_identity(last, len(raw)))
     return "".join(pieces), offs
 
 
@@ -96,6 +118,13 @@ def _special_pattern(chars: frozenset[str]) -> re.Pattern | None:
         alts.append(f"(?s:.){cls(marks)}+")
     alts.append(cls(singles + marks))
     return re.compile("|".join(alts))
+
+
+# Characters that are never rewritten (printable ASCII, newline, precomposed Latin
+# letters that NFC keeps): the set of a text's other characters is found by one
+# scan that skips these in C, instead of a set of all its characters.
+_UNCOMMON = re.compile("[^\n\x20-\x7e" + "".join(
+    re.escape(chr(cp)) for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)] if _char_kind(chr(cp)) == 0) + "]")
 
 
 Edits = list[tuple[int, int, str]]        # (start, end, text written) of each replacement, in order
