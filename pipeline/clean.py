@@ -136,39 +136,52 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
     When every replacement keeps its length the map is unchanged (and not copied).
     `edits_out` receives every replacement, so positions can be carried through
     (`_move`)."""
-    edits: list[tuple[int, int, str]] = []
-    same_length = True
-    for m in pattern.finditer(text):
-        r = repl(m) if callable(repl) else repl
-        s, e = m.span()
-        if len(r) != e - s:
-            same_length = False
-        edits.append((s, e, r))
+    if callable(repl):
+        edits = [(m.start(), m.end(), repl(m)) for m in pattern.finditer(text)]
+        if not edits:
+            return text, offs
+        same_length = all(len(r) == e - s for s, e, r in edits)
+        pieces: list[str] = []
+        last = 0
+        for s, e, r in edits:
+            pieces.append(text[last:s])
+            pieces.append(r)
+            last = e
+        pieces.append(text[last:])
+        new_text = "".join(pieces)
+    else:
+        # one replacement string: the text between the spans, joined by it
+        spans = [m.span() for m in pattern.finditer(text)]
+        if not spans:
+            return text, offs
+        edits = [(s, e, repl) for s, e in spans]
+        n = len(repl)
+        same_length = all(e - s == n for s, e in spans)
+        bounds = [0]
+        for s, e in spans:
+            bounds.append(s)
+            bounds.append(e)
+        bounds.append(len(text))
+        new_text = repl.join([text[bounds[i]:bounds[i + 1]] for i in range(0, len(bounds), 2)])
     if edits_out is not None:
         edits_out.extend(edits)
-    if not edits:
-        return text, offs
-    pieces: list[str] = []
-    last = 0
-    for s, e, r in edits:
-        pieces.append(text[last:s])
-        pieces.append(r)
-        last = e
-    pieces.append(text[last:])
     if same_length:
-        return "".join(pieces), offs
+        return new_text, offs
     new_offs: list[int] = []
+    extend = new_offs.extend
     last = 0
+    size = len(offs)
     for s, e, r in edits:
-        new_offs.extend(offs[last:s])
+        if last < s:
+            extend(offs[last:s])
         if len(r) == e - s:
-            new_offs.extend(offs[s:e])
-        else:
-            anchor = offs[s] if s < len(offs) else (offs[-1] if offs else 0)
-            new_offs.extend([anchor] * len(r))
+            extend(offs[s:e])
+        elif r:
+            anchor = offs[s] if s < size else (offs[-1] if offs else 0)
+            extend([anchor] * len(r))
         last = e
-    new_offs.extend(offs[last:])
-    return "".join(pieces), new_offs
+    extend(offs[last:])
+    return new_text, new_offs
 
 
 def _move(positions: list[int], edits: Edits) -> list[int]:
