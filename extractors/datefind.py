@@ -126,12 +126,15 @@ _DIGIT_LED = {"verbal", "verbal_noyearword", "range_days", "range_first", "list_
               "numeric_space_year", "known_day", "numeric_noyear"}
 _WORD_LED = {"verbal_days": "ngày", "verbal_range": "ngày", "verbal_slip": "ngày", "verbal_blank_day": "ngày",
              "verbal_noyear": "ngày", "month_year": "tháng"}
-_NUMBER_START = re.compile(r"\d(?<!\d\d)")
+# Every digit-led rule reads a day (one or two digits at the start of a number)
+# followed, after white space, by a separator, "và" or "tháng": the numbers that
+# are not so followed (most of them) are never tried.
+_DATE_NUMBER = re.compile(r"\d(?<!\d\d)\d?\s*(?:[/.,\-]|và|[tT][hH][áÁ][nN][gG])")
 _LEAD_WORDS = {"ngày": re.compile(r"[nN][gG][àÀ][yY]"), "tháng": re.compile(r"[tT][hH][áÁ][nN][gG]")}
 
 
 def _starts(text: str) -> dict[str, list[int]]:
-    out = {"digit": [m.start() for m in _NUMBER_START.finditer(text)]}
+    out = {"digit": [m.start() for m in _DATE_NUMBER.finditer(text)]}
     for w, rx in _LEAD_WORDS.items():
         out[w] = [m.start() for m in rx.finditer(text)]
     return out
