@@ -321,6 +321,7 @@ def repair_number(number: str) -> str:
     return n
 
 
+@lru_cache(maxsize=8192)            # a title is read again for each mention and each key
 def fix_title(title: str | None) -> str | None:
     """A cited title or law name with OCR's usual misspellings written right
     (`Luật quan lý thuế` -> `Luật quản lý thuế`, data/ocr_variants.yaml)."""
@@ -388,6 +389,7 @@ def _plausible_bare(sym: str) -> bool:
     return len(segs) >= 2 or (len(segs) == 1 and segs[0] in _issuer_codes())
 
 
+@lru_cache(maxsize=8192)
 def _fold(s: str) -> str:
     """A title as OCR and spelling cannot change it: no case, no accents, no punctuation."""
     s = unicodedata.normalize("NFD", (fix_title(s) or "").casefold()).replace("đ", "d")

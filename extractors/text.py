@@ -8,20 +8,22 @@ from functools import lru_cache
 from vanban.extractors.places import find_provinces
 
 
-def _case_class(lower: bool) -> re.Pattern:
-    chars = [chr(cp) for cp in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))
-             if (chr(cp).islower() if lower else chr(cp).isupper())]
-    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+def _case_chars(lower: bool) -> list[str]:
+    return [chr(cp) for cp in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))
+            if (chr(cp).islower() if lower else chr(cp).isupper())]
 
 
-_LOWER_RX = _case_class(True)
-_UPPER_RX = _case_class(False)
+# The letters counted, as one table: lower case -> "l", capitals -> "U" (every
+# other character is kept, and none of them is "l" or "U"): one translate and
+# two counts in C.
+_CASE_TABLE = {**{ord(c): "l" for c in _case_chars(True)}, **{ord(c): "U" for c in _case_chars(False)}}
 
 
 def is_caps(s: str) -> bool:
     """Over 80 % of the letters are capitals."""
-    n_low = len(_LOWER_RX.findall(s))
-    n_up = len(_UPPER_RX.findall(s))
+    t = s.translate(_CASE_TABLE)
+    n_low = t.count("l")
+    n_up = t.count("U")
     total = n_low + n_up
     return total > 0 and n_up / total > 0.8
 
