@@ -38,6 +38,7 @@ _YEAR_TITLE = re.compile(r"(?i:(?:đến|tới|đến\s+hết|trong|năm)\s+(?:n
                          r"(?:giai\s+đoạn|thời\s+kỳ)\s+(?:19|20)\d\d\s*[-–]\s*(?P<y2>(?:19|20)\d\d))")
 
 
+@lru_cache(maxsize=8192)          # headings repeat across documents (MỤC TIÊU, TỔ CHỨC THỰC HIỆN …)
 def heading_kind(title: str) -> str | None:
     """The kind of section a heading opens ("II. MỤC TIÊU" → goal), or None."""
     t = " ".join(title.split()).strip(" .:;")
@@ -50,6 +51,7 @@ def heading_kind(title: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def title_year(title: str) -> int | None:
     m = None
     for m in _YEAR_TITLE.finditer(title):
