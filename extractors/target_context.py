@@ -95,6 +95,9 @@ _APPENDIX = re.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|PHỤ\s+BIỂU|Phụ
 _CAPS = re.compile(r"^[^a-zàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]*[A-ZĐ][^a-z]*$")
 
 
+_COLON_END = re.compile(r":(?=[^\S\n]*(?:\n|\Z))")
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
     out, pos = [], 0
     for m in re.finditer(r"\n", text):
@@ -196,7 +199,11 @@ class Zones:
         out = []
         rx = _lead_rx()
         lines = _lines(text)
-        for k, (a, b) in enumerate(lines):
+        starts = [a for a, _ in lines]
+        # only lines that end in ':' (found by one scan) can announce a list
+        for m in _COLON_END.finditer(text):
+            k = bisect_right(starts, m.start()) - 1
+            a, b = lines[k]
             line = text[a:b].rstrip()
             if not line.endswith(":") or len(line) > 400:
                 continue
