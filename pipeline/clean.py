@@ -24,6 +24,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from vanban.extractors.alternation import scan
 from vanban.schemas.document import CleanText, RawDocument, TableSpans
 
 _CHAR_MAP = {
@@ -136,7 +137,21 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
     When every replacement keeps its length the map is unchanged (and not copied).
     `edits_out` receives every replacement, so positions can be carried through
     (`_move`)."""
-    if callable(repl):
+    if isinstance(pattern, _Finder):
+        spans = pattern.spans(text)
+        edits = [(s, e, repl(text[s:e]) if callable(repl) else repl) for s, e in spans]
+        if not edits:
+            return text, offs
+        same_length = all(len(r) == e - s for s, e, r in edits)
+        pieces = []
+        last = 0
+        for s, e, r in edits:
+            pieces.append(text[last:s])
+            pieces.append(r)
+            last = e
+        pieces.append(text[last:])
+        new_text = "".join(pieces)
+    elif callable(repl):
         edits = [(m.start(), m.end(), repl(m)) for m in pattern.finditer(text)]
         if not edits:
             return text, offs
@@ -209,15 +224,92 @@ def _move(positions: list[int], edits: Edits) -> list[int]:
 
 # Markdown emphasis and table bars. A bar alone on a line (a table cell border
 # from a converted page) goes with its line; a bar inside a line becomes a space.
+# A pattern that opens with a repeat (`\*+`, `\n{3,}`) is tried at every position;
+# one that opens with a literal is searched for in C: so `\*\**` for `\*+`, and
+# the passes whose matches open with white space are found from the literal
+# they hold (`_Finder`).
 _BAR_LINE = re.compile(r"(?m)^[ \t]*\|[ \t|]*(?:\n|$)")
 _BAR_INLINE = re.compile(r"\s*\|\s*")
-_EMPHASIS = re.compile(r"\*+")
+_EMPHASIS = re.compile(r"\*\**")               # \*+
 _MD_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_SPACES = re.compile(r"[ ]{2,}")
+_SPACES = re.compile(r"  +")                   # [ ]{2,}
 _TRAIL_SPACE = re.compile(r"(?m)[ ]+$")
 _LEAD_SPACE = re.compile(r"(?m)^[ ]+")
-_MANY_BLANK = re.compile(r"\n{3,}")
+_MANY_BLANK = re.compile(r"\n\n\n+")            # \n{3,}
+
+
+class _Finder:
+    """The spans `pattern.finditer` gives, found by `spans(text)` from a literal
+    every match holds. With a `_Finder`, a callable replacement is given the
+    matched text."""
+
+    def __init__(self, pattern: re.Pattern, spans) -> None:
+        self.pattern = pattern
+        self.spans = spans
+
+
+def _bar_line_spans(text: str) -> list[tuple[int, int]]:
+    """`_BAR_LINE`: tried only at the start of a line whose first bar has only
+    blanks before it (each line looked at up to its first bar)."""
+    starts = []
+    pos = 0
+    while True:
+        q = text.find("|", pos)
+        if q < 0:
+            break
+        ls = text.rfind("\n", 0, q) + 1
+        if not text[ls:q].strip(" \t"):
+            starts.append(ls)
+        nl = text.find("\n", q)
+        if nl < 0:
+            break
+        pos = nl + 1
+    return [m.span() for m in scan(_BAR_LINE, text, starts)]
+
+
+def _bar_inline_spans(text: str) -> list[tuple[int, int]]:
+    """`_BAR_INLINE`: each bar with the white space on either side (not before
+    where the last match ended)."""
+    out = []
+    end = 0
+    n = len(text)
+    q = text.find("|")
+    while q >= 0:
+        p = q
+        while p > end and text[p - 1].isspace():
+            p -= 1
+        e = q + 1
+        while e < n and text[e].isspace():
+            e += 1
+        out.append((p, e))
+        end = e
+        q = text.find("|", e)
+    return out
+
+
+def _trail_space_spans(text: str) -> list[tuple[int, int]]:
+    """`_TRAIL_SPACE`: the spaces before a newline or the end of the text."""
+    out = []
+    q = text.find(" \n")
+    while q >= 0:
+        p = q
+        while p > 0 and text[p - 1] == " ":
+            p -= 1
+        out.append((p, q + 1))
+        q = text.find(" \n", q + 2)
+    if text.endswith(" "):
+        p = len(text) - 1
+        while p > 0 and text[p - 1] == " ":
+            p -= 1
+        if not out or out[-1][1] <= p:
+            out.append((p, len(text)))
+    return out
+
+
+_BAR_LINE_F = _Finder(_BAR_LINE, _bar_line_spans)
+_BAR_INLINE_F = _Finder(_BAR_INLINE, _bar_inline_spans)
+_TRAIL_SPACE_F = _Finder(_TRAIL_SPACE, _trail_space_spans)
 _EDGES = re.compile(r"\A\s+|\s+\Z")
 
 # Words after which a phrase cannot end: a line ending on one continues.
@@ -342,8 +434,8 @@ def clean(raw: RawDocument) -> CleanText:
     # Each pass is skipped when the text lacks what every match of it contains
     # (a plain `in` test is far cheaper than a regex scan that finds nothing).
     if "|" in text:
-        text, offs = track.apply(text, offs, _BAR_LINE, "")
-        text, offs = track.apply(text, offs, _BAR_INLINE, lambda m: "\n" if "\n" in m.group() else " ")
+        text, offs = track.apply(text, offs, _BAR_LINE_F, "")
+        text, offs = track.apply(text, offs, _BAR_INLINE_F, lambda t: "\n" if "\n" in t else " ")
     if "*" in text:
         text, offs = track.apply(text, offs, _EMPHASIS, "")
     if "\\" in text:
@@ -353,7 +445,7 @@ def clean(raw: RawDocument) -> CleanText:
     if "![" in text:
         text, offs = track.apply(text, offs, _MD_IMAGE, "")
     if " \n" in text or text.endswith(" "):
-        text, offs = track.apply(text, offs, _TRAIL_SPACE, "")
+        text, offs = track.apply(text, offs, _TRAIL_SPACE_F, "")
     if "\n " in text or text.startswith(" "):
         text, offs = track.apply(text, offs, _LEAD_SPACE, "")
     if "  " in text:
