@@ -92,3 +92,40 @@ def scan(rx: re.Pattern, text: str, starts: Iterable[int], endpos: int | None = 
         if m:
             yield m
             end = m.end() if m.end() > s else s + 1
+
+
+def space_before(text: str, e: int) -> int:
+    """The start of the run of white space that ends at `e` (`e` when none)."""
+    while e > 0 and text[e - 1].isspace():
+        e -= 1
+    return e
+
+
+class PhraseEnds:
+    """Where phrases of a list (words joined by any white space, as
+    `phrase_alternation` writes them) end at a given offset: `starts(text, e)`
+    is the start of every phrase of the list that ends exactly at `e`. It reads
+    backwards from `e`, so a rare word found after a phrase (a number, "năm")
+    leads to the phrases before it without scanning the whole text for them."""
+
+    def __init__(self, phrases) -> None:
+        self._last: dict[int, dict[str, list[list[str]]]] = {}
+        for p in set(phrases):
+            toks = p.split()
+            if toks:
+                self._last.setdefault(len(toks[-1]), {}).setdefault(toks[-1], []).append(toks[:-1])
+
+    def starts(self, text: str, e: int) -> list[int]:
+        out = []
+        for n, by_tok in self._last.items():
+            heads = by_tok.get(text[max(0, e - n):e]) if e >= n else None
+            for head in heads or ():
+                pos = e - n
+                for tok in reversed(head):
+                    gap = space_before(text, pos)
+                    if gap == pos or gap < len(tok) or not text.startswith(tok, gap - len(tok)):
+                        break
+                    pos = gap - len(tok)
+                else:
+                    out.append(pos)
+        return sorted(set(out))
