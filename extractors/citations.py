@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from vanban.extractors.alternation import phrase_alternation, phrase_branches
+from vanban.extractors.alternation import PhraseEnds, phrase_alternation, phrase_branches, scan, space_before
 from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
 from vanban.extractors.spans import SpanSet
@@ -86,6 +86,34 @@ def _rx() -> dict[str, re.Pattern]:
         "named_plan": re.compile(r"(?P<type>Đề\s+án|Quy\s+hoạch|Chiến\s+lược)\s+(?:“(?P<q>[^”\n]{5,200})(?:”|(?=\n))|"
                                  r"(?P<t>[^\n;.“”()]{3,120}?(?:thời\s+kỳ|giai\s+đoạn)\s+\d{4}\s*-\s*\d{4}(?:,\s*tầm\s+nhìn\s+đến\s+năm\s+\d{4})?))"),
     }
+
+
+_SO_NUMBER = re.compile(r"số\s+\d")
+
+
+@lru_cache(maxsize=1)
+def _type_word_finders() -> tuple[re.Pattern, PhraseEnds, bool]:
+    words = [t["word"] for t in _types()]
+    # a capital inside a type word could start another one inside a match: then
+    # the starts below would not be all of them, and the whole text is scanned
+    safe = not any(c.isupper() for w in words for c in w[1:])
+    return re.compile(phrase_alternation(words)), PhraseEnds(w.lower() for w in words), safe
+
+
+def _typed(text: str):
+    """`_rx()["typed"].finditer(text)`, tried only where a type word starts: a
+    capitalised one (one scan for them all), or a lower-case one ending before
+    "số <digit>" (read back from each "số", which is rare)."""
+    rx = _rx()["typed"]
+    caps, low, safe = _type_word_finders()
+    if not safe:
+        return rx.finditer(text)
+    starts = [m.start() for m in caps.finditer(text)]
+    for m in _SO_NUMBER.finditer(text):
+        e = space_before(text, m.start())
+        if e < m.start():
+            starts.extend(low.starts(text, e))
+    return scan(rx, text, sorted(set(starts)))
 
 
 # Where a law's name ends: punctuation, a number or date, a printed year, a
@@ -460,7 +488,7 @@ class CitationExtractor:
         taken = SpanSet()
         out: list[Mention] = []
 
-        for m in rx["typed"].finditer(text):
+        for m in _typed(text):
             if _DRAFT.search(text[max(0, m.start() - 12):m.start()]):
                 taken.add(*m.span())        # a draft's symbol is not cited either
                 continue
