@@ -77,7 +77,10 @@ def _rx() -> dict[str, re.Pattern]:
         # Where a bare symbol's type word stands before it.
         "type_before": re.compile(rf"({types})\s+(?:số\s+)?$", re.I),
         # A named law: "Luật Thi đua, khen thưởng", "Bộ luật Lao động".
-        "law": re.compile(r"(?<!Đoàn\s)(?<!đoàn\s)(?P<type>Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh|Hiến\s+pháp)(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
+        # (the look-behinds after the type word's first letter: the engine skips to B, L, P, H)
+        "law": re.compile(r"(?P<type>" + phrase_alternation(["Bộ luật", "Bộ Luật", "Luật", "Pháp lệnh", "Hiến pháp"],
+                                                            after_first=r"(?<!Đoàn\s(?s:.))(?<!đoàn\s(?s:.))")
+                          + r")(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
         # Nghị quyết Đại hội …: a named resolution without a number.
         "congress": re.compile(r"(?P<type>Nghị\s+quyết)\s+(?P<name>Đại\s+hội\s+(?:đại\s+biểu\s+toàn\s+quốc\s+lần\s+thứ\s+[IVXLC]+\s+của\s+Đảng|"
                                r"[IVXLC]+\s+Đảng\s+bộ\s+(?:tỉnh|thành\s+phố|huyện)|"
