@@ -210,13 +210,13 @@ class _Ctx:
         self.text = doc.text
         self.prev_goal = False            # the sentence before set goals ("Phấn đấu … Tổng mức … đạt …")
         self.goal_cell = False            # reading a table cell whose column holds expected outputs
-        self._memo: dict[tuple[str, str], re.Match | None] = {}
+        self._memo: dict[tuple[str, str], object] = {}
 
     # -- status ---------------------------------------------------------------------
 
     def year_of(self, clause: str, upto: int, where: Where, past: int | None = None) -> tuple[int | None, bool]:
         """(year the figure is due, whether the clause printed it); the figure is clause[upto:past]."""
-        c = _BASELINE.sub(lambda m: " " * len(m.group(0)), clause)
+        c = self._no_baseline(clause)
         before = list(_YEAR_IN.finditer(c, 0, upto))
         if before:
             m = before[-1]
@@ -275,12 +275,20 @@ class _Ctx:
                     return y
         return None
 
+    def _no_baseline(self, s: str) -> str:
+        """`s` with its baselines ("so với năm 2023") blanked, once per string."""
+        key = ("baseline", s)
+        b = self._memo.get(key)
+        if b is None:
+            b = self._memo[key] = _blank(s, _BASELINE)
+        return b
+
     def _reports(self, s: str, strong: bool) -> re.Match | None:
         key = ("strong" if strong else "report", s)
         memo = self._memo.get(key, self)
         if memo is not self:
             return memo
-        b = _BASELINE.sub(lambda m: " " * len(m.group(0)), s)
+        b = self._no_baseline(s)
         self._memo[key] = m = _cue("report_words", strong_only=strong).search(b)
         return m
 
