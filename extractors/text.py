@@ -17,11 +17,15 @@ def _case_chars(lower: bool) -> list[str]:
 # other character is kept, and none of them is "l" or "U"): one translate and
 # two counts in C.
 _CASE_TABLE = {**{ord(c): "l" for c in _case_chars(True)}, **{ord(c): "U" for c in _case_chars(False)}}
+_CASE_LIST: list[str] = []          # the same as a list, made on first use (see _as_list)
 
 
 def is_caps(s: str) -> bool:
     """Over 80 % of the letters are capitals."""
-    t = s.translate(_CASE_TABLE)
+    global _CASE_LIST
+    if not _CASE_LIST:
+        _CASE_LIST = _as_list(_CASE_TABLE, 0x1F00)
+    t = s.translate(_CASE_LIST)
     n_low = t.count("l")
     n_up = t.count("U")
     total = n_low + n_up
@@ -42,11 +46,23 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+def _as_list(table: dict[int, str], size: int) -> list[str]:
+    """A translate table as a list indexed by code point (every character below
+    `size` mapped, to itself when the table leaves it; those above are left as
+    they are): str.translate looks a list up faster than a dict."""
+    return [table.get(cp, chr(cp)) for cp in range(size)]
+
+
+@lru_cache(maxsize=1)
+def _fold_list() -> list[str]:
+    return _as_list(_fold_table(), 0x1F00)
+
+
 def fold(s: str) -> str:
     """Capitals without accents, one character for one (`Độc lập` -> `DOC LAP`):
     offsets into the folded form are offsets into the original. OCR drops and
     swaps accents, so headers and signature blocks are matched on this form."""
-    return s.translate(_fold_table())
+    return s.translate(_fold_list())
 
 
 def _recapitalize_places(s: str) -> str:
