@@ -119,34 +119,42 @@ _TO_LEVEL_AFTER = re.compile(r"(?i:^\s*(?:[^;:]{0,50}?)\s(?:lên|xuống|còn)\s
                              r"(?:trên\s+|dưới\s+|khoảng\s+|tối\s+thiểu\s+|ít\s+nhất\s+)?\d)")
 
 
-def number_lines(text: str) -> list[tuple[int, int]]:
+def number_lines(text: str) -> list[tuple[int, int, list[int]]]:
     """The lines (start, end) that hold a number where a quantity could start,
-    in order: one scan of the text, so the other lines cost nothing."""
-    out: list[tuple[int, int]] = []
+    with those numbers' starts, in order: one scan of the text, so the other
+    lines cost nothing (a number never spans a line, so the scan finds in each
+    line what a scan of the line alone would)."""
+    out: list[tuple[int, int, list[int]]] = []
     last = -1
     for m in _rx()["start"].finditer(text):
-        if m.start() < last:
+        s = m.start()
+        if s < last:
+            out[-1][2].append(s)
             continue
-        a = text.rfind("\n", 0, m.start()) + 1
-        b = text.find("\n", m.start())
+        a = text.rfind("\n", 0, s) + 1
+        b = text.find("\n", s)
         last = b = len(text) if b < 0 else b
-        out.append((a, b))
+        out.append((a, b, [s]))
     return out
 
 
-def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
-    """Every quantity in text[start:end], in order."""
+def find_quantities(text: str, start: int = 0, end: int | None = None,
+                    starts: list[int] | None = None) -> list[Quantity]:
+    """Every quantity in text[start:end], in order. `starts`: where the numbers
+    in that span start, when a scan has found them (`number_lines`)."""
     end = len(text) if end is None else end
     rx = _rx()
     out: list[Quantity] = []
     pos = start
-    for m in rx["start"].finditer(text, start, end):
-        if m.start() < pos:
+    if starts is None:
+        starts = [m.start() for m in rx["start"].finditer(text, start, end)]
+    for s in starts:
+        if s < pos:
             continue
-        q = rx["qty"].match(text, m.start(), end)
+        q = rx["qty"].match(text, s, end)
         if not q:
             continue
-        before = text[max(start, m.start() - 40):m.start()]
+        before = text[max(start, s - 40):s]
         if _NOT_AMOUNT_BEFORE.search(before):
             continue
         # "12/12 xã", "2/3 số xã": a ratio or fraction, unless it is a rate ("20/100.000 dân")

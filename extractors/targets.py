@@ -189,10 +189,10 @@ class TargetExtractor:
         for f in table_targets(doc, ctx):
             found.append(f)
         tables = [(p.start, p.end) for p in doc.structure.find("table")] if doc.structure.parts else []
-        for a, b in number_lines(text):
+        for a, b, starts in number_lines(text):
             if any(s <= a < e for s, e in tables):
                 continue
-            qs = find_quantities(text, a, b)
+            qs = find_quantities(text, a, b, starts)
             if not qs:
                 continue
             found.extend(ctx.line(a, b, qs))
