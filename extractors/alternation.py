@@ -129,3 +129,29 @@ class PhraseEnds:
                 else:
                     out.append(pos)
         return sorted(set(out))
+
+
+def _case_special() -> re.Pattern:
+    """Characters a case-blind regex matches otherwise than by lower case (the
+    regex engine's extra case pairs: ı ſ ς …, their capitals, and İ)."""
+    from re import _casefix            # the engine's own table of those pairs
+    chars = set()
+    for k, vs in _casefix._EXTRA_CASES.items():
+        for c in (k, *vs):
+            chars.update((chr(c), chr(c).upper(), chr(c).lower()))
+    chars.add("\u0130")
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars) if len(c) == 1) + "]")
+
+
+_CASE_SPECIAL = _case_special()
+
+
+def lower_for_words(s: str) -> str | None:
+    """`s.lower()` when a word found in it (`w in s.lower()`, w in lower case)
+    is a necessary condition for a case-blind regex to match w in `s`: no
+    character changes length in lower case or has an extra case pair. None
+    otherwise (then no word may be ruled out that way)."""
+    low = s.lower()
+    if len(low) != len(s) or _CASE_SPECIAL.search(s):
+        return None
+    return low

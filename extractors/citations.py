@@ -17,7 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from vanban.extractors.alternation import PhraseEnds, phrase_alternation, phrase_branches, scan, space_before
+from vanban.extractors.alternation import (PhraseEnds, lower_for_words, phrase_alternation, phrase_branches, scan,
+                                          space_before)
 from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
 from vanban.extractors.spans import SpanSet
@@ -264,13 +265,14 @@ _NOT_DOC_BEFORE = re.compile(
     r"(?:[Mm]ẫu(?:\s+biểu)?|[Tt]ờ\s+khai|[Bb]ảng\s+kê|[Bb]ảng|[Mm]ã|[Tt]ài\s+khoản|[Bb]iểu|[Pp]hụ\s+lục|[Pp]hòng|[Đđ]ội|[Tt]ổ)"
     r"(?:\s+(?:mẫu|số|hiệu|biểu))*\s*:?\s*$")
 @lru_cache(maxsize=1)
-def _relations() -> list[tuple[re.Pattern, str]]:
+def _relations() -> list[tuple[re.Pattern, str, str]]:
     out = []
     for r in load("relations")["relations"]:
         for v in r["verbs"]:
-            out.append((len(v), re.compile(r"(?:^|[\s;,(])" + r"\s+".join(map(re.escape, v.split())) + r"\b", re.I), r["relation"]))
+            out.append((len(v), re.compile(r"(?:^|[\s;,(])" + r"\s+".join(map(re.escape, v.split())) + r"\b", re.I), r["relation"],
+                        v.split()[0].lower()))
     out.sort(key=lambda x: -x[0])
-    return [(rx, rel) for _, rx, rel in out]
+    return [(rx, rel, first) for _, rx, rel, first in out]
 
 
 @dataclass
@@ -297,7 +299,10 @@ def _relation_before(text: str, start: int, floor: int = 0) -> str:
     # The verb nearest the citation wins; of two ending together, the longer
     # ("sửa đổi, bổ sung" over "bổ sung", "hướng dẫn thi hành" over "thi hành").
     best, best_key = "unknown", (-1, 0)
-    for rx, rel in _relations():
+    low = lower_for_words(ctx)          # a verb whose first word is not there cannot match
+    for rx, rel, first in _relations():
+        if low is not None and first not in low:
+            continue
         for m in rx.finditer(ctx):
             key = (m.end(), m.end() - m.start())
             if key > best_key:
