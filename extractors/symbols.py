@@ -152,8 +152,13 @@ def issuer_code(symbol: str) -> str | None:
 
 
 def _is_type_code(code: str) -> bool:
+    return code in _type_codes()
+
+
+@lru_cache(maxsize=1)
+def _type_codes() -> frozenset[str]:
     from vanban.extractors.data import load
-    return any(code in t["codes"] for t in load("doc_types")["types"])
+    return frozenset(c for t in load("doc_types")["types"] for c in t["codes"])
 
 
 def symbol_year(symbol: str) -> int | None:
