@@ -199,13 +199,15 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
     return new_text, new_offs
 
 
-def _move(positions: list[int], edits: Edits) -> list[int]:
+def _move(positions: list[int], edits: Edits, order: list[int] | None = None) -> list[int]:
     """Carry positions (boundaries between characters) through one pass's edits:
     a position inside a replaced span lands inside what replaced it. Linear in
-    positions + edits once the positions are sorted."""
+    positions + edits once the positions are sorted; `order` (the indices that
+    sort them) may be given: the move keeps it, being monotone."""
     if not edits or not positions:
         return positions
-    order = sorted(range(len(positions)), key=positions.__getitem__)
+    if order is None:
+        order = sorted(range(len(positions)), key=positions.__getitem__)
     out = [0] * len(positions)
     k, shift = 0, 0
     for idx in order:
@@ -320,7 +322,10 @@ _CONTINUES = {
 }
 _WORD_WINDOW = max(map(len, _CONTINUES)) + 2
 # (the newline first, the look-behind after it: the engine skips from newline to newline)
-_LINE_BREAK = re.compile(r"\n(?<=\S\n)(?=\S)")
+# A newline between two non-blank characters, but not after . ; : ! ? (kept
+# whatever follows): the newline first, the look-behind after it, so the engine
+# skips from newline to newline.
+_LINE_BREAK_OPEN = re.compile(r"\n(?<=[^\s.;:!?]\n)(?=\S)")
 _LIST_START = re.compile(r"(?:[-+•–]\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|Điều\s+\d)")
 
 
@@ -334,41 +339,43 @@ def _joins(text: str) -> list[int]:
     . ; : ! ?, before a list item, next to a rule drawn in text; it is a join
     when the next line starts in lower case, the line ends on , ( - / or on a
     word that cannot end a phrase (`_CONTINUES`), or the next line starts with
-    a digit that is not an item's number. The cheap tests come first; a line is
-    cut out only when a test needs it."""
+    a digit that is not an item's number. The tests have no side effects, so
+    the cheap ones come first: the reasons to join, then what forbids it."""
     out: list[int] = []
     n = len(text)
     rule_chars = _RULE_CHARS
-    for m in _LINE_BREAK.finditer(text):
+    for m in _LINE_BREAK_OPEN.finditer(text):
         s = m.start()
         e = s + 1
-        last = text[s - 1]          # the previous line's last character (not white space)
-        if last in ".;:!?":
-            continue
-        nxt_end = text.find("\n", e)
+        last = text[s - 1]          # the previous line's last character (not white space, not . ; : ! ?)
+        first = text[e]             # the next line's first character (not white space)
+        nxt_end = -1
+        if not (first.islower() or last in ",(-/"):
+            # the line's last word, read from a window that holds it whole or shows
+            # it is longer than any word of _CONTINUES
+            ls = text.rfind("\n", max(0, s - _WORD_WINDOW - 1), s) + 1
+            lo = max(ls, s - _WORD_WINDOW)
+            tail = text[lo:s].rsplit(None, 1)
+            if not ((len(tail) == 2 or lo == ls) and tail and tail[-1].casefold() in _CONTINUES):
+                # a digit-led next line joins only when it does not look like a list item
+                if not first.isdigit():
+                    continue
+                nxt_end = text.find("\n", e)
+                if nxt_end < 0:
+                    nxt_end = n
+                if _NUMBERED.match(text, e, nxt_end):
+                    continue
         if nxt_end < 0:
-            nxt_end = n
+            nxt_end = text.find("\n", e)
+            if nxt_end < 0:
+                nxt_end = n
         if _LIST_START.match(text, e, nxt_end):
             continue
-        first = text[e]             # the next line's first character (not white space)
         if last in rule_chars and not text[text.rfind("\n", 0, s) + 1:s].strip().strip(rule_chars):
             continue
         if first in rule_chars and not text[e:nxt_end].strip().strip(rule_chars):
             continue
-        if first.islower() or last in ",(-/":
-            out.append(s)
-            continue
-        # the line's last word, read from a window that holds it whole or shows
-        # it is longer than any word of _CONTINUES
-        ls = text.rfind("\n", max(0, s - _WORD_WINDOW - 1), s) + 1
-        lo = max(ls, s - _WORD_WINDOW)
-        tail = text[lo:s].rsplit(None, 1)
-        if (len(tail) == 2 or lo == ls) and tail and tail[-1].casefold() in _CONTINUES:
-            out.append(s)
-            continue
-        # Digit-led next line: join only when it does not look like a list item.
-        if first.isdigit() and not _NUMBERED.match(text, e, nxt_end):
-            out.append(s)
+        out.append(s)
     return out
 
 
@@ -381,9 +388,11 @@ class _Positions:
 
     def __init__(self) -> None:
         self.pos: list[int] = []
+        self._order: list[int] | None = None     # indices sorting `pos` (a move keeps the order)
 
     def add(self, p: int) -> int:
         self.pos.append(p)
+        self._order = None
         return len(self.pos) - 1
 
     def apply(self, text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, list[int]]:
@@ -391,7 +400,9 @@ class _Positions:
         text, offs = _apply(text, offs, pattern, repl, edits if self.pos else None)
         # replacements that keep their length move nothing
         if self.pos and edits and any(len(r) != e - s for s, e, r in edits):
-            self.pos = _move(self.pos, edits)
+            if self._order is None:
+                self._order = sorted(range(len(self.pos)), key=self.pos.__getitem__)
+            self.pos = _move(self.pos, edits, self._order)
         return text, offs
 
 
