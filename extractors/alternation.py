@@ -155,3 +155,68 @@ def lower_for_words(s: str) -> str | None:
     if len(low) != len(s) or _CASE_SPECIAL.search(s):
         return None
     return low
+
+
+def required_words(rx: re.Pattern) -> frozenset[str] | None:
+    """Lower-case strings one of which every match of `rx` holds (for each
+    alternative, its longest run of plain characters), or None when some
+    alternative has no such run. Whether `rx` is case-blind or not, a string it
+    matches holds one of them once lowered (where `lower_for_words` allows)."""
+    from re import _constants as C, _parser
+
+    def seq(items) -> set[str] | None:
+        best, run = "", []
+        for op, av in list(items) + [(None, None)]:
+            if op is C.LITERAL and len(chr(av).lower()) == 1:
+                run.append(chr(av).lower())
+                continue
+            if len(run) > len(best):
+                best = "".join(run)
+            run = []
+        if best:
+            return {best}
+        for op, av in items:             # no letters at this level: a group every match goes through
+            if op is C.SUBPATTERN:
+                found = seq(av[3])
+                if found:
+                    return found
+            elif op is C.BRANCH:
+                out: set[str] = set()
+                for alt in av[1]:
+                    found = seq(alt)
+                    if not found:
+                        break
+                    out |= found
+                else:
+                    return out
+        return None
+
+    try:
+        found = seq(_parser.parse(rx.pattern, rx.flags))
+    except Exception:                     # an engine without this parser: no gate
+        return None
+    return frozenset(found) if found else None
+
+
+class WordGate:
+    """A pattern that is not tried on a string holding none of the
+    words every match of it holds (`required_words`), when lower case makes that
+    test sound (`lower_for_words`): the same answers, most of them without
+    running the regex."""
+
+    def __init__(self, rx: re.Pattern) -> None:
+        self.rx = rx
+        self.pattern = rx.pattern
+        self.words = required_words(rx)
+
+    def _cannot(self, s: str) -> bool:
+        if self.words is None:
+            return False
+        low = lower_for_words(s)
+        return low is not None and not any(w in low for w in self.words)
+
+    def search(self, s: str) -> re.Match | None:
+        return None if self._cannot(s) else self.rx.search(s)
+
+    def sub(self, repl, s: str) -> str:
+        return s if self._cannot(s) else self.rx.sub(repl, s)

@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vanban.extractors.alternation import WordGate
 from vanban.extractors.data import load
 from vanban.extractors.quantities import Quantity, find_quantities, number_lines, parse_number  # noqa: F401 (re-exported)
 from vanban.extractors.target_context import Where, Zones
@@ -39,12 +40,13 @@ from vanban.schemas.models import Target
 
 
 @lru_cache(maxsize=None)
-def _cue(name: str, strong_only: bool = False) -> re.Pattern | None:
+def _cue(name: str, strong_only: bool = False) -> WordGate | None:
     entries = load("target_cues")[name]
     if strong_only:
         entries = [e for e in entries if e.get("strong")]
     pats = [e["pattern"] for e in entries if "year" not in e]
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+    # (not run on a string without one of the words every match holds: alternation.py)
+    return WordGate(re.compile("|".join(f"(?:{p})" for p in pats), re.I)) if pats else None
 
 
 @lru_cache(maxsize=1)
@@ -52,12 +54,12 @@ def _year_goal_cues() -> list[re.Pattern]:
     return [re.compile(e["pattern"], re.I) for e in load("target_cues")["goal_words"] if e.get("year") == "future"]
 
 
-_STRONG_GOAL = re.compile(r"(?i:phấn\s+đấu|phần\s+đấu|mục\s+tiêu|chỉ\s+tiêu|cam\s+kết|quyết\s+tâm|"
-                          r"(?:phải|cần|dự\s+kiến)\s+(?:đạt|hoàn\s+thành)|phải\s+có)")
+_STRONG_GOAL = WordGate(re.compile(r"(?i:phấn\s+đấu|phần\s+đấu|mục\s+tiêu|chỉ\s+tiêu|cam\s+kết|quyết\s+tâm|"
+                          r"(?:phải|cần|dự\s+kiến)\s+(?:đạt|hoàn\s+thành)|phải\s+có)"))
 # "so với (ước) thực hiện năm 2023": a baseline, not a report of the past
-_BASELINE = re.compile(r"(?i:so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|ước|thực\s+hiện|kết\s+quả)?"
+_BASELINE = WordGate(re.compile(r"(?i:so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|ước|thực\s+hiện|kết\s+quả)?"
                        r"\s*(?:năm\s+)?(?:19|20)\d\d|so\s+với\s+(?:năm|cuối\s+năm|đầu\s+năm)\s+(?:19|20)\d\d|"
-                       r"từ\s+[\d.,]+\s*\S{0,12}\s*\(?(?:vào\s+|của\s+)?(?:cuối\s+)?năm\s+(?:19|20)\d\d\)?(?=\s+(?:lên|xuống)))")
+                       r"từ\s+[\d.,]+\s*\S{0,12}\s*\(?(?:vào\s+|của\s+)?(?:cuối\s+)?năm\s+(?:19|20)\d\d\)?(?=\s+(?:lên|xuống)))"))
 _YEAR_IN = re.compile(r"(?i:(?:đến|tới|trước|vào|trong|đến\s+hết|hết|cuối)\s+(?:năm\s+)?(?P<y>(?:19|20)\d\d)|"
                       r"năm\s+(?P<y2>(?:19|20)\d\d))")
 _GROWTH_AFTER = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*,?\s*(?:tốc\s+độ\s+|với\s+mức\s+|và\s+)?(?P<dir>tăng|giảm)")
@@ -82,7 +84,7 @@ _RATE_WORD = re.compile(r"(?i:tỷ\s+lệ|tỉ\s+lệ|chỉ\s+số|tốc\s+độ
 _CAPTION = re.compile(r"\s*(?:Trong\s+ảnh|Ảnh)\s*:")
 
 
-def _blank(text: str, rx: re.Pattern | None) -> str:
+def _blank(text: str, rx: re.Pattern | WordGate | None) -> str:
     """The text with every match of rx replaced by spaces (offsets kept)."""
     if rx is None:
         return text
@@ -100,8 +102,8 @@ def _strong(s: str) -> re.Match | None:
 
 
 @lru_cache(maxsize=1)
-def _not_goal_rules() -> list[tuple[re.Pattern, frozenset | None]]:
-    return [(re.compile(e["pattern"], re.I), frozenset(e["dimensions"]) if e.get("dimensions") else None)
+def _not_goal_rules() -> list[tuple[WordGate, frozenset | None]]:
+    return [(WordGate(re.compile(e["pattern"], re.I)), frozenset(e["dimensions"]) if e.get("dimensions") else None)
             for e in load("target_cues")["not_goal"]]
 
 
