@@ -157,36 +157,38 @@ def lower_for_words(s: str) -> str | None:
     return low
 
 
-def required_words(rx: re.Pattern) -> frozenset[str] | None:
-    """Lower-case strings one of which every match of `rx` holds (for each
-    alternative, its longest run of plain characters), or None when some
-    alternative has no such run. Whether `rx` is case-blind or not, a string it
-    matches holds one of them once lowered (where `lower_for_words` allows)."""
+def required_words(rx: re.Pattern) -> tuple[tuple[str, ...], ...] | None:
+    """What every match of `rx` holds, as alternatives of words: a match holds
+    all the (lower-case) words of at least one alternative. Each alternative of
+    the pattern gives the runs of plain characters it always holds (or, with
+    none, those of its first group that has some); None when one has neither.
+    Whether `rx` is case-blind or not, a string it matches holds them once
+    lowered (where `lower_for_words` allows)."""
     from re import _constants as C, _parser
 
-    def seq(items) -> set[str] | None:
-        best, run = "", []
+    def seq(items) -> list[tuple[str, ...]] | None:
+        runs, run = [], []
         for op, av in list(items) + [(None, None)]:
             if op is C.LITERAL and len(chr(av).lower()) == 1:
                 run.append(chr(av).lower())
                 continue
-            if len(run) > len(best):
-                best = "".join(run)
+            if run:
+                runs.append("".join(run))
             run = []
-        if best:
-            return {best}
-        for op, av in items:             # no letters at this level: a group every match goes through
+        if runs:
+            return [tuple(runs)]
+        for op, av in items:             # no plain characters at this level: a group every match goes through
             if op is C.SUBPATTERN:
                 found = seq(av[3])
                 if found:
                     return found
             elif op is C.BRANCH:
-                out: set[str] = set()
+                out: list[tuple[str, ...]] = []
                 for alt in av[1]:
                     found = seq(alt)
                     if not found:
                         break
-                    out |= found
+                    out += found
                 else:
                     return out
         return None
@@ -195,14 +197,14 @@ def required_words(rx: re.Pattern) -> frozenset[str] | None:
         found = seq(_parser.parse(rx.pattern, rx.flags))
     except Exception:                     # an engine without this parser: no gate
         return None
-    return frozenset(found) if found else None
+    return tuple(found) if found else None
 
 
 class WordGate:
-    """A pattern that is not tried on a string holding none of the
-    words every match of it holds (`required_words`), when lower case makes that
-    test sound (`lower_for_words`): the same answers, most of them without
-    running the regex."""
+    """A pattern that is not tried on a string that lacks the words every match
+    of it holds (`required_words`), when lower case makes that test sound
+    (`lower_for_words`): the same answers, many of them without running the
+    regex."""
 
     def __init__(self, rx: re.Pattern) -> None:
         self.rx = rx
@@ -213,7 +215,7 @@ class WordGate:
         if self.words is None:
             return False
         low = lower_for_words(s)
-        return low is not None and not any(w in low for w in self.words)
+        return low is not None and not any(all(w in low for w in conj) for conj in self.words)
 
     def search(self, s: str) -> re.Match | None:
         return None if self._cannot(s) else self.rx.search(s)
