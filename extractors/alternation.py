@@ -200,16 +200,73 @@ def required_words(rx: re.Pattern) -> tuple[tuple[str, ...], ...] | None:
     return tuple(found) if found else None
 
 
+def _lowercase_closed(rx: re.Pattern) -> bool:
+    """Whether the case-blind `rx` matches a string exactly where the same
+    pattern, case-sensitive, matches the string lowered (given `lower_for_words`):
+    every letter it names is lower case, no class ranges over letters, no group
+    turns case-blindness off or on."""
+    from re import _constants as C, _parser
+
+    def caseless(cp: int) -> bool:
+        ch = chr(cp)
+        return ch.lower() == ch.upper() == ch
+
+    def ok(items) -> bool:
+        for op, av in items:
+            if op in (C.LITERAL, C.NOT_LITERAL):
+                ch = chr(av)
+                if ch.lower() != ch or len(ch.lower()) != 1:
+                    return False
+            elif op is C.IN:
+                for iop, iav in av:
+                    if iop is C.LITERAL and (chr(iav).lower() != chr(iav)):
+                        return False
+                    if iop is C.RANGE and not all(caseless(c) for c in range(iav[0], iav[1] + 1)):
+                        return False
+            elif op is C.SUBPATTERN:
+                if (av[1] | av[2]) & re.IGNORECASE or not ok(av[3]):
+                    return False
+            elif op is C.BRANCH:
+                if not all(ok(alt) for alt in av[1]):
+                    return False
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                if not ok(av[2]):
+                    return False
+            elif op in (C.ASSERT, C.ASSERT_NOT):
+                if not ok(av[1]):
+                    return False
+            elif op is C.ATOMIC_GROUP:
+                if not ok(av):
+                    return False
+            elif op is C.GROUPREF_EXISTS:
+                if not ok(av[1]) or (av[2] is not None and not ok(av[2])):
+                    return False
+        return True
+
+    if not rx.flags & re.IGNORECASE:
+        return False
+    try:
+        return ok(_parser.parse(rx.pattern, rx.flags))
+    except Exception:
+        return False
+
+
 class WordGate:
     """A pattern that is not tried on a string that lacks the words every match
     of it holds (`required_words`), when lower case makes that test sound
     (`lower_for_words`): the same answers, many of them without running the
     regex."""
 
-    def __init__(self, rx: re.Pattern) -> None:
+    def __init__(self, rx: re.Pattern, parts: list[re.Pattern] | None = None) -> None:
+        """`parts`: the alternatives `rx` is made of, when it is one; `test` then
+        tries each alone (each with its own words and case-sensitive form)."""
         self.rx = rx
         self.pattern = rx.pattern
+        self.parts = [WordGate(p) for p in parts] if parts else None
         self.words = required_words(rx)
+        # the same pattern without case-blindness, for `test` on the lowered string
+        # (a case-blind regex is about twice as slow)
+        self.fast = re.compile(rx.pattern, rx.flags & ~re.IGNORECASE) if _lowercase_closed(rx) else None
 
     def _cannot(self, s: str) -> bool:
         if self.words is None:
@@ -219,6 +276,23 @@ class WordGate:
 
     def search(self, s: str) -> re.Match | None:
         return None if self._cannot(s) else self.rx.search(s)
+
+    def test(self, s: str) -> bool:
+        """Whether the pattern matches somewhere in `s` (what `search` finds,
+        as a yes or no)."""
+        if self.parts is not None:
+            low = lower_for_words(s)
+            return any(p._test(s, low) for p in self.parts)
+        return self._test(s, lower_for_words(s) if self.words is not None or self.fast is not None else None)
+
+    def _test(self, s: str, low: str | None) -> bool:
+        if low is None:
+            return self.rx.search(s) is not None
+        if self.words is not None and not any(all(w in low for w in conj) for conj in self.words):
+            return False
+        if self.fast is not None:
+            return self.fast.search(low) is not None
+        return self.rx.search(s) is not None
 
     def sub(self, repl, s: str) -> str:
         return s if self._cannot(s) else self.rx.sub(repl, s)

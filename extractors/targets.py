@@ -46,7 +46,8 @@ def _cue(name: str, strong_only: bool = False) -> WordGate | None:
         entries = [e for e in entries if e.get("strong")]
     pats = [e["pattern"] for e in entries if "year" not in e]
     # (not run on a string without one of the words every match holds: alternation.py)
-    return WordGate(re.compile("|".join(f"(?:{p})" for p in pats), re.I)) if pats else None
+    return WordGate(re.compile("|".join(f"(?:{p})" for p in pats), re.I),
+                    [re.compile(p, re.I) for p in pats]) if pats else None
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +55,8 @@ def _year_goal_cues() -> list[re.Pattern]:
     return [re.compile(e["pattern"], re.I) for e in load("target_cues")["goal_words"] if e.get("year") == "future"]
 
 
-_STRONG_GOAL = WordGate(re.compile(r"(?i:phấn\s+đấu|phần\s+đấu|mục\s+tiêu|chỉ\s+tiêu|cam\s+kết|quyết\s+tâm|"
-                          r"(?:phải|cần|dự\s+kiến)\s+(?:đạt|hoàn\s+thành)|phải\s+có)"))
+_STRONG_GOAL = WordGate(re.compile(r"phấn\s+đấu|phần\s+đấu|mục\s+tiêu|chỉ\s+tiêu|cam\s+kết|quyết\s+tâm|"
+                                   r"(?:phải|cần|dự\s+kiến)\s+(?:đạt|hoàn\s+thành)|phải\s+có", re.I))
 # "so với (ước) thực hiện năm 2023": a baseline, not a report of the past
 _BASELINE = WordGate(re.compile(r"(?i:so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|ước|thực\s+hiện|kết\s+quả)?"
                        r"\s*(?:năm\s+)?(?:19|20)\d\d|so\s+với\s+(?:năm|cuối\s+năm|đầu\s+năm)\s+(?:19|20)\d\d|"
@@ -96,9 +97,9 @@ def _not_goal_words() -> re.Pattern:
     return _cue("not_goal_words")
 
 
-def _strong(s: str) -> re.Match | None:
+def _strong(s: str) -> bool:
     """A strong goal word (phấn đấu, mục tiêu, chỉ tiêu …) that is not part of a name."""
-    return _STRONG_GOAL.search(_blank(s, _not_goal_words()))
+    return _STRONG_GOAL.test(_blank(s, _not_goal_words()))
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +182,7 @@ class TargetExtractor:
         plan_year = _plan_year(doc)
         report_doc = meta.doc_type == "report" or (
             meta.doc_type not in ("plan", "program", "decision", "resolution", "directive")
-            and bool(meta.title and _cue("report_titles").search(meta.title.strip())))
+            and bool(meta.title and _cue("report_titles").test(meta.title.strip())))
         zones = Zones(doc, default="result" if report_doc else None)
         # amounts inside a citation (its title) are not this document's figures
         cited = sorted((c.start, c.end) for c in doc.results.get("citations") or [] if c.end > c.start)
@@ -227,7 +228,7 @@ class _Ctx:
         after = _YEAR_IN.search(c, past)
         if after and not re.search(r"\d+(?:,\d+)?\s*%", c[past:after.start()]):
             return int(after.group("y") or after.group("y2")), True
-        if _cue("recurring").search(c):
+        if _cue("recurring").test(c):
             return None, False
         return (where.year or self.plan_year or self.ref_year), False
 
@@ -257,7 +258,7 @@ class _Ctx:
             self.prev_goal = (bool(sent_goal) or went_on) and not self._reports(sent, strong=True)
         return out
 
-    def _goal_words(self, s: str) -> re.Match | None:
+    def _goal_words(self, s: str) -> bool:
         # asked again for each figure of a clause: answered once per string
         memo = self._memo.get(("goal", s), self)
         if memo is not self:
@@ -265,17 +266,16 @@ class _Ctx:
         self._memo[("goal", s)] = m = self._find_goal_words(s)
         return m
 
-    def _find_goal_words(self, s: str) -> re.Match | None:
+    def _find_goal_words(self, s: str) -> bool:
         s = _blank(s, _not_goal_words())
-        m = _cue("goal_words").search(s)
-        if m:
-            return m
+        if _cue("goal_words").test(s):
+            return True
         for rx in _year_goal_cues():
             for y in rx.finditer(s):
                 yr = int(y.group("year"))
                 if self.ref_year is None or yr >= self.ref_year:
-                    return y
-        return None
+                    return True
+        return False
 
     def _no_baseline(self, s: str) -> str:
         """`s` with its baselines ("so với năm 2023") blanked, once per string."""
@@ -285,13 +285,13 @@ class _Ctx:
             b = self._memo[key] = _blank(s, _BASELINE)
         return b
 
-    def _reports(self, s: str, strong: bool) -> re.Match | None:
+    def _reports(self, s: str, strong: bool) -> bool:
         key = ("strong" if strong else "report", s)
         memo = self._memo.get(key, self)
         if memo is not self:
             return memo
         b = self._no_baseline(s)
-        self._memo[key] = m = _cue("report_words", strong_only=strong).search(b)
+        self._memo[key] = m = _cue("report_words", strong_only=strong).test(b)
         return m
 
     def clause(self, ca: int, cb: int, sa: int, qs: list[Quantity]) -> list[Found]:
@@ -334,13 +334,13 @@ class _Ctx:
         before = clause[:qa]
         near = before[-70:]
         for rx, dims in _not_goal_rules():
-            if (dims is None or q.dimension in dims) and rx.search(near):
+            if (dims is None or q.dimension in dims) and rx.test(near):
                 return None
-        if _cue("rule_after").search(clause[qb:qb + 80]) or _cue("rule_before").search(before):
+        if _cue("rule_after").test(clause[qb:qb + 80]) or _cue("rule_before").test(before):
             return None
         # a goal quoted as the yardstick of a result: "(chỉ tiêu đề ra là tối thiểu 98%)", "bằng 105% kế hoạch"
         ys = _cue("yardsticks")
-        if ys.search(before[-60:]):
+        if ys.test(before[-60:]):
             return None
         # "đạt 106%KH", "bằng 105% kế hoạch": a result measured against the plan
         if re.search(r"(?i)(?:đạt|bằng|vượt)\s*$", before) and \
