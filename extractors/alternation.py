@@ -131,19 +131,24 @@ class PhraseEnds:
         return sorted(set(out))
 
 
-def _case_special() -> re.Pattern:
-    """Characters a case-blind regex matches otherwise than by lower case (the
-    regex engine's extra case pairs: ı ſ ς …, their capitals, and İ)."""
+def _case_special() -> frozenset[str]:
+    """The non-ASCII characters of the regex engine's extra case pairs whose
+    members do not share one lower case (ſ with s, ı with i, µ with μ, ς with
+    σ …): a case-blind regex matches them otherwise than by lower case."""
     from re import _casefix            # the engine's own table of those pairs
-    chars = set()
+    out: set[str] = set()
     for k, vs in _casefix._EXTRA_CASES.items():
-        for c in (k, *vs):
-            chars.update((chr(c), chr(c).upper(), chr(c).lower()))
-    chars.add("\u0130")
-    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars) if len(c) == 1) + "]")
+        group = {chr(c) for c in (k, *vs)}
+        group |= {c.upper() for c in group if len(c.upper()) == 1} | {c.lower() for c in group if len(c.lower()) == 1}
+        if len({c.lower() for c in group}) > 1:
+            out |= {c for c in group if not c.isascii()}
+    return frozenset(out)
 
 
-_CASE_SPECIAL = _case_special()
+_CASE_SPECIAL_CHARS = _case_special()
+
+
+_CASE_SPECIAL = re.compile("[" + "".join(re.escape(c) for c in sorted(_CASE_SPECIAL_CHARS)) + "\u0130]")
 
 
 def lower_for_words(s: str) -> str | None:
@@ -169,7 +174,7 @@ def required_words(rx: re.Pattern) -> tuple[tuple[str, ...], ...] | None:
     def seq(items) -> list[tuple[str, ...]] | None:
         runs, run = [], []
         for op, av in list(items) + [(None, None)]:
-            if op is C.LITERAL and len(chr(av).lower()) == 1:
+            if op is C.LITERAL and len(chr(av).lower()) == 1 and chr(av) not in _CASE_SPECIAL_CHARS:
                 run.append(chr(av).lower())
                 continue
             if run:
@@ -215,11 +220,11 @@ def _lowercase_closed(rx: re.Pattern) -> bool:
         for op, av in items:
             if op in (C.LITERAL, C.NOT_LITERAL):
                 ch = chr(av)
-                if ch.lower() != ch or len(ch.lower()) != 1:
+                if ch.lower() != ch or len(ch.lower()) != 1 or ch in _CASE_SPECIAL_CHARS:
                     return False
             elif op is C.IN:
                 for iop, iav in av:
-                    if iop is C.LITERAL and (chr(iav).lower() != chr(iav)):
+                    if iop is C.LITERAL and (chr(iav).lower() != chr(iav) or chr(iav) in _CASE_SPECIAL_CHARS):
                         return False
                     if iop is C.RANGE and not all(caseless(c) for c in range(iav[0], iav[1] + 1)):
                         return False
@@ -251,22 +256,41 @@ def _lowercase_closed(rx: re.Pattern) -> bool:
         return False
 
 
+# Pieces of a pattern's source that lowering must leave alone: escapes, group
+# names, inline flags, named characters.
+_SOURCE_KEEP = re.compile(r"\\N\{[^}]*\}|\\.|\(\?P<[^>]*>|\(\?P=[^)]*\)|\(\?[a-zA-Z-]+[:)]", re.S)
+
+
+def lowered_source(pattern: str) -> str:
+    """The pattern's source with its letters in lower case (not those of an
+    escape, a group's name or an inline flag): for a case-blind pattern, the
+    same pattern."""
+    out, last = [], 0
+    for m in _SOURCE_KEEP.finditer(pattern):
+        out.append(pattern[last:m.start()].lower())
+        out.append(m.group())
+        last = m.end()
+    out.append(pattern[last:].lower())
+    return "".join(out)
+
+
 class WordGate:
     """A pattern that is not tried on a string that lacks the words every match
     of it holds (`required_words`), when lower case makes that test sound
     (`lower_for_words`): the same answers, many of them without running the
     regex."""
 
-    def __init__(self, rx: re.Pattern, parts: list[re.Pattern] | None = None) -> None:
-        """`parts`: the alternatives `rx` is made of, when it is one; `test` then
-        tries each alone (each with its own words and case-sensitive form)."""
+    def __init__(self, rx: re.Pattern) -> None:
         self.rx = rx
         self.pattern = rx.pattern
-        self.parts = [WordGate(p) for p in parts] if parts else None
         self.words = required_words(rx)
-        # the same pattern without case-blindness, for `test` on the lowered string
-        # (a case-blind regex is about twice as slow)
-        self.fast = re.compile(rx.pattern, rx.flags & ~re.IGNORECASE) if _lowercase_closed(rx) else None
+        # the same pattern, its letters lowered and without case-blindness, for
+        # `test` on the lowered string (a case-blind regex is about twice as slow)
+        self.fast = None
+        if rx.flags & re.IGNORECASE and not isinstance(rx.pattern, bytes):
+            low = re.compile(lowered_source(rx.pattern), rx.flags)
+            if _lowercase_closed(low):
+                self.fast = re.compile(low.pattern, rx.flags & ~re.IGNORECASE)
 
     def _cannot(self, s: str) -> bool:
         if self.words is None:
@@ -280,9 +304,6 @@ class WordGate:
     def test(self, s: str) -> bool:
         """Whether the pattern matches somewhere in `s` (what `search` finds,
         as a yes or no)."""
-        if self.parts is not None:
-            low = lower_for_words(s)
-            return any(p._test(s, low) for p in self.parts)
         return self._test(s, lower_for_words(s) if self.words is not None or self.fast is not None else None)
 
     def _test(self, s: str, low: str | None) -> bool:
@@ -296,3 +317,25 @@ class WordGate:
 
     def sub(self, repl, s: str) -> str:
         return s if self._cannot(s) else self.rx.sub(repl, s)
+
+    def blank(self, s: str) -> str:
+        """`s` with every match written over with spaces (offsets kept): the
+        matches' spans are the lowered string's, found case-sensitively, where
+        that is sound."""
+        low = lower_for_words(s) if self.words is not None or self.fast is not None else None
+        if low is None:
+            return self.rx.sub(lambda m: " " * (m.end() - m.start()), s)
+        if self.words is not None and not any(all(w in low for w in conj) for conj in self.words):
+            return s
+        if self.fast is None:
+            return self.rx.sub(lambda m: " " * (m.end() - m.start()), s)
+        out, last = [], 0
+        for m in self.fast.finditer(low):
+            a, b = m.span()
+            out.append(s[last:a])
+            out.append(" " * (b - a))
+            last = b
+        if not out:
+            return s
+        out.append(s[last:])
+        return "".join(out)

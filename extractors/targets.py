@@ -46,8 +46,7 @@ def _cue(name: str, strong_only: bool = False) -> WordGate | None:
         entries = [e for e in entries if e.get("strong")]
     pats = [e["pattern"] for e in entries if "year" not in e]
     # (not run on a string without one of the words every match holds: alternation.py)
-    return WordGate(re.compile("|".join(f"(?:{p})" for p in pats), re.I),
-                    [re.compile(p, re.I) for p in pats]) if pats else None
+    return WordGate(re.compile("|".join(f"(?:{p})" for p in pats), re.I)) if pats else None
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +88,8 @@ def _blank(text: str, rx: re.Pattern | WordGate | None) -> str:
     """The text with every match of rx replaced by spaces (offsets kept)."""
     if rx is None:
         return text
+    if isinstance(rx, WordGate):
+        return rx.blank(text)
     return rx.sub(lambda m: " " * len(m.group(0)), text)
 
 
