@@ -134,8 +134,19 @@ _DATE_NUMBER = re.compile(r"\d(?<!\d\d)\d?\s*(?:[/.,\-]|và|[tT][hH][áÁ][nN][g
 _LEAD_WORDS = re.compile(r"[nNtT](?:(?<=[nN])[gG][àÀ][yY]|(?<=[tT])[hH][áÁ][nN][gG])")
 
 
+_NGAY, _THANG = re.compile("ngày"), re.compile("tháng")
+
+
 def _starts(text: str) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {"digit": [m.start() for m in _DATE_NUMBER.finditer(text)], "ngày": [], "tháng": []}
+    out: dict[str, list[int]] = {"digit": [m.start() for m in _DATE_NUMBER.finditer(text)]}
+    low = text.lower()
+    if len(low) == len(text):
+        # in the lowered text the two words are literals, found in C; only their
+        # own capitals lower to their letters, so the places are the same
+        out["ngày"] = [m.start() for m in _NGAY.finditer(low)]
+        out["tháng"] = [m.start() for m in _THANG.finditer(low)]
+        return out
+    out["ngày"], out["tháng"] = [], []
     ngay, thang = out["ngày"].append, out["tháng"].append
     for m in _LEAD_WORDS.finditer(text):
         (ngay if m.group()[0] in "nN" else thang)(m.start())

@@ -109,11 +109,13 @@ def match_view(text: str) -> str:
 _WS = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=16384)          # asked of the same symbols again and again
 def normalize_symbol(s: str) -> str:
     s = s.replace("Ð", "Đ").replace("ð", "đ").translate(_LOOKALIKE)
     return _WS.sub("", s).strip(".,;:")
 
 
+@lru_cache(maxsize=16384)
 def type_code(symbol: str) -> str | None:
     """The type abbreviation in a symbol: KH in 300/KH-SCT, CT in 34-CT/TW,
     NĐ in 30/2020/NĐ-CP; None for a letter (4085/UBND-ĐT) or a law (87/2025/QH15)."""
@@ -134,6 +136,7 @@ def type_code(symbol: str) -> str | None:
     return code or None
 
 
+@lru_cache(maxsize=16384)
 def issuer_code(symbol: str) -> str | None:
     """The issuer part: SCT in 300/KH-SCT, TW in 34-CT/TW, CP in 30/2020/NĐ-CP."""
     s = normalize_symbol(symbol)
@@ -161,6 +164,7 @@ def _type_codes() -> frozenset[str]:
     return frozenset(c for t in load("doc_types")["types"] for c in t["codes"])
 
 
+@lru_cache(maxsize=16384)
 def symbol_year(symbol: str) -> int | None:
     s = normalize_symbol(symbol)
     m = re.search(r"/(\d{4})/?", s) or re.match(r"^\d+-((?:19|20)\d\d)-", s)
