@@ -94,6 +94,23 @@ def scan(rx: re.Pattern, text: str, starts: Iterable[int], endpos: int | None = 
             end = m.end() if m.end() > s else s + 1
 
 
+def line_starts_holding(text: str, literal: str) -> list[int]:
+    """The start of every line that holds `literal`, in order: the places a
+    pattern anchored at a line's start (`(?m)^…`) and needing `literal` on that
+    line can match (each line read up to the literal's first place in it)."""
+    out = []
+    pos = 0
+    while True:
+        q = text.find(literal, pos)
+        if q < 0:
+            return out
+        out.append(text.rfind("\n", 0, q) + 1)
+        nl = text.find("\n", q)
+        if nl < 0:
+            return out
+        pos = nl + 1
+
+
 def space_before(text: str, e: int) -> int:
     """The start of the run of white space that ends at `e` (`e` when none)."""
     while e > 0 and text[e - 1].isspace():

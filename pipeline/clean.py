@@ -24,7 +24,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from vanban.extractors.alternation import scan
+from vanban.extractors.alternation import line_starts_holding, scan
 from vanban.schemas.document import CleanText, RawDocument, TableSpans
 
 _CHAR_MAP = {
@@ -252,22 +252,8 @@ class _Finder:
 
 
 def _bar_line_spans(text: str) -> list[tuple[int, int]]:
-    """`_BAR_LINE`: tried only at the start of a line whose first bar has only
-    blanks before it (each line looked at up to its first bar)."""
-    starts = []
-    pos = 0
-    while True:
-        q = text.find("|", pos)
-        if q < 0:
-            break
-        ls = text.rfind("\n", 0, q) + 1
-        if not text[ls:q].strip(" \t"):
-            starts.append(ls)
-        nl = text.find("\n", q)
-        if nl < 0:
-            break
-        pos = nl + 1
-    return [m.span() for m in scan(_BAR_LINE, text, starts)]
+    """`_BAR_LINE`: tried only at the start of a line that holds a bar."""
+    return [m.span() for m in scan(_BAR_LINE, text, line_starts_holding(text, "|"))]
 
 
 def _bar_inline_spans(text: str) -> list[tuple[int, int]]:
