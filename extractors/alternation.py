@@ -309,24 +309,38 @@ class WordGate:
             if _lowercase_closed(low):
                 self.fast = re.compile(low.pattern, rx.flags & ~re.IGNORECASE)
 
+    def _holds(self, low: str) -> bool:
+        """Whether the lowered string holds every word of some alternative
+        (plain loops: a generator per test costs more than the test)."""
+        for conj in self.words:
+            for w in conj:
+                if w not in low:
+                    break
+            else:
+                return True
+        return False
+
     def _cannot(self, s: str) -> bool:
         if self.words is None:
             return False
         low = lower_for_words(s)
-        return low is not None and not any(all(w in low for w in conj) for conj in self.words)
+        return low is not None and not self._holds(low)
 
     def search(self, s: str) -> re.Match | None:
         return None if self._cannot(s) else self.rx.search(s)
 
-    def test(self, s: str) -> bool:
+    def test(self, s: str, low: str | None | bool = False) -> bool:
         """Whether the pattern matches somewhere in `s` (what `search` finds,
-        as a yes or no)."""
-        return self._test(s, lower_for_words(s) if self.words is not None or self.fast is not None else None)
+        as a yes or no). `low`: `lower_for_words(s)`, when the caller has it
+        (several patterns asked of one string)."""
+        if low is False:
+            low = lower_for_words(s) if self.words is not None or self.fast is not None else None
+        return self._test(s, low)
 
     def _test(self, s: str, low: str | None) -> bool:
         if low is None:
             return self.rx.search(s) is not None
-        if self.words is not None and not any(all(w in low for w in conj) for conj in self.words):
+        if self.words is not None and not self._holds(low):
             return False
         if self.fast is not None:
             return self.fast.search(low) is not None
@@ -342,7 +356,7 @@ class WordGate:
         low = lower_for_words(s) if self.words is not None or self.fast is not None else None
         if low is None:
             return self.rx.sub(lambda m: " " * (m.end() - m.start()), s)
-        if self.words is not None and not any(all(w in low for w in conj) for conj in self.words):
+        if self.words is not None and not self._holds(low):
             return s
         if self.fast is None:
             return self.rx.sub(lambda m: " " * (m.end() - m.start()), s)

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vanban.extractors.alternation import WordGate
+from vanban.extractors.alternation import WordGate, lower_for_words
 from vanban.extractors.data import load
 from vanban.extractors.quantities import Quantity, find_quantities, number_lines, parse_number  # noqa: F401 (re-exported)
 from vanban.extractors.target_context import Where, Zones
@@ -334,8 +334,9 @@ class _Ctx:
             return None
         before = clause[:qa]
         near = before[-70:]
+        near_low = lower_for_words(near)
         for rx, dims in _not_goal_rules():
-            if (dims is None or q.dimension in dims) and rx.test(near):
+            if (dims is None or q.dimension in dims) and rx.test(near, near_low):
                 return None
         if _cue("rule_after").test(clause[qb:qb + 80]) or _cue("rule_before").test(before):
             return None
