@@ -238,6 +238,9 @@ def find_dates(text: str) -> list[FoundDate]:
 
     starts = _starts(text)
     for kind, rx in _RULES:
+        lead = "digit" if kind in _DIGIT_LED else _WORD_LED.get(kind)
+        if lead is not None and not starts[lead]:
+            continue                    # nowhere this rule can start (a short text often has none)
         for m in _matches(kind, rx, text, starts):
             g = m.groupdict()
             if kind == "verbal_days":
