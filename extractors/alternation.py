@@ -65,17 +65,22 @@ def phrase_alternation(phrases: Iterable[str], sep: str = r"\s+", after_first: s
 
 
 def boundary_after_first(pattern: str) -> str:
-    """A pattern of rule data that opens with `\\b` and one character (or class)
-    rewritten to open with that character, the boundary checked after it
-    (`\\b([Ss])` -> `([Ss])(?<=\\b(?s:.))`): it matches the same, and the engine
-    can skip to that character. Any other pattern is returned as it is."""
-    m = _LEAD_BOUNDARY.match(pattern)
-    if not m or bool(m.group(1)) != bool(m.group(3)):
+    """A pattern of rule data that opens with `\\b` or a simple look-behind
+    (no group, no alternation) and then one character (or class), rewritten to
+    open with that character, the check made after it (`\\b([Ss])` ->
+    `([Ss])(?<=\\b(?s:.))`, `(?<=/)[0O]` -> `[0O](?<=/(?s:.))`): it matches the
+    same, and the engine can skip to that character. Any other pattern is
+    returned as it is."""
+    m = _LEAD_CHECK.match(pattern)
+    if not m or bool(m.group("open")) != bool(m.group("close")):
         return pattern
-    return (m.group(1) or "") + m.group(2) + (m.group(3) or "") + r"(?<=\b(?s:.))" + pattern[m.end():]
+    check = m.group("check")
+    after = r"(?<=\b(?s:.))" if check == r"\b" else check[:-1] + r"(?s:.))"
+    return (m.group("open") or "") + m.group("first") + (m.group("close") or "") + after + pattern[m.end():]
 
 
-_LEAD_BOUNDARY = re.compile(r"\\b(\()?(\[[^\]\\]+\]|[^\\\[\](){}.*+?|^$])(\))?(?![*+?{])")
+_LEAD_CHECK = re.compile(r"(?P<check>\\b|\(\?<[=!](?:[^()\[\]\\|]|\\.|\[[^\]\\]+\])+\))(?P<open>\()?"
+                         r"(?P<first>\[[^\]\\]+\]|[^\\\[\](){}.*+?|^$])(?P<close>\))?(?![*+?{])")
 
 
 def scan(rx: re.Pattern, text: str, starts: Iterable[int], endpos: int | None = None) -> Iterator[re.Match]:
