@@ -129,7 +129,16 @@ _WORD_LED = {"verbal_days": "ngày", "verbal_range": "ngày", "verbal_slip": "ng
 # Every digit-led rule reads a day (one or two digits at the start of a number)
 # followed, after white space, by a separator, "và" or "tháng": the numbers that
 # are not so followed (most of them) are never tried.
-_DATE_NUMBER = re.compile(r"\d(?<!\d\d)\d?\s*(?:[/.,\-]|và|[tT][hH][áÁ][nN][gG])")
+# What follows the day tells which of them can match there: a separator right
+# after it (`/`, `.`, `-`, `,`), one after white space, "và", or "tháng".
+_DATE_NUMBER = re.compile(r"\d(?<!\d\d)\d?(?P<sp>\s*)(?:(?P<sep>[/.,\-])|(?P<va>và)|[tT][hH][áÁ][nN][gG])")
+_DIGIT_SEPS = {
+    "verbal": {"th"}, "verbal_noyearword": {"th"},          # {D}\s*tháng
+    "range_days": {"-", " -"},                              # {D}\s*-\s*
+    "range_first": {"/", "."}, "numeric": {"/", ".", "-"}, "numeric_space_year": {"/"},
+    "known_day": {"/", "-"}, "numeric_noyear": {"/", "."},  # {D} and the separator right after it
+    "list_days": {",", " ,", "và"},                         # {D}\s*(?:,|và)
+}
 # one scan for both, led by a class of their first letters (which the engine skips to)
 _LEAD_WORDS = re.compile(r"[nNtT](?:(?<=[nN])[gG][àÀ][yY]|(?<=[tT])[hH][áÁ][nN][gG])")
 
@@ -138,7 +147,15 @@ _NGAY, _THANG = re.compile("ngày"), re.compile("tháng")
 
 
 def _starts(text: str) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {"digit": [m.start() for m in _DATE_NUMBER.finditer(text)]}
+    out: dict[str, list[int]] = {}
+    by_sep: dict[str, list[int]] = {}
+    for m in _DATE_NUMBER.finditer(text):
+        sep = m.group("sep")
+        tag = ("và" if m.group("va") else "th") if sep is None else (" " + sep if m.group("sp") else sep)
+        by_sep.setdefault(tag, []).append(m.start())
+    for kind, seps in _DIGIT_SEPS.items():
+        lists = [by_sep[t] for t in seps if t in by_sep]
+        out[kind] = lists[0] if len(lists) == 1 else sorted(x for lst in lists for x in lst)
     low = text.lower()
     if len(low) == len(text):
         # in the lowered text the two words are literals, found in C; only their
@@ -154,7 +171,7 @@ def _starts(text: str) -> dict[str, list[int]]:
 
 
 def _matches(kind: str, rx: re.Pattern, text: str, found: dict[str, list[int]]):
-    starts = found["digit"] if kind in _DIGIT_LED else found[_WORD_LED[kind]] if kind in _WORD_LED else None
+    starts = found[kind] if kind in _DIGIT_LED else found[_WORD_LED[kind]] if kind in _WORD_LED else None
     if starts is None:
         yield from rx.finditer(text)
         return
@@ -238,7 +255,7 @@ def find_dates(text: str) -> list[FoundDate]:
 
     starts = _starts(text)
     for kind, rx in _RULES:
-        lead = "digit" if kind in _DIGIT_LED else _WORD_LED.get(kind)
+        lead = kind if kind in _DIGIT_LED else _WORD_LED.get(kind)
         if lead is not None and not starts[lead]:
             continue                    # nowhere this rule can start (a short text often has none)
         for m in _matches(kind, rx, text, starts):
