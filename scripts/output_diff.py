@@ -2,8 +2,9 @@
 
 Runs `extract_file` on every document of the dev and extra sets and the
 benchmark corpus (OCR off, so a scanned PDF reads the same every run), keeps the
-JSON minus `extractor_version`, and compares it with a saved baseline, printing
-every difference.
+JSON minus `extractor_version`, with the cleaned text and the document's parts,
+and compares it with a saved baseline, printing every difference. The baseline
+can come from other code: `PYTHONPATH=/path/to/old/package python … --save`.
 
     python scripts/output_diff.py --save            # write the baseline
     python scripts/output_diff.py                   # compare with it (exit 1 on any difference)
@@ -35,14 +36,20 @@ def documents() -> list[Path]:
 
 def run() -> dict[str, object]:
     from vanban.pipeline.extract import extract_file
+    from vanban.pipeline.structure import structure_of
     res: dict[str, object] = {}
     for p in documents():
         try:
             d = json.loads(extract_file(p).model_dump_json())
             d.pop("extractor_version", None)
+            # the document's parts too: no extractor shows all of them
+            st, c = structure_of(p)
+            d["structure"] = st.to_dict()
+            d["clean"] = {"text": c.text, "joined": c.joined,
+                          "tables": [{"rows": t.rows, "source": t.source} for t in c.tables]}
         except Exception as e:          # a failure is an output too
             d = {"error": f"{type(e).__name__}: {e}"}
-        res[str(p)] = d
+        res[str(p)] = json.loads(json.dumps(d, ensure_ascii=False))      # tuples as lists, as saved
     return res
 
 
