@@ -730,7 +730,9 @@ class CitationExtractor:
                 pos = tend
         men.end = max(men.end, pos)
         # pin cite before the type word ("Điều 51, Điều 52 Nghị định …")
-        p = _PIN.search(text[max(0, men.start - 120):men.start])
+        before = text[max(0, men.start - 120):men.start]
+        # (a pin cite names an article, Điều / điều: without one the pattern cannot match)
+        p = _PIN.search(before) if "iều" in before else None
         if p:
             men.pin = collapse(p.group()).rstrip(" ,")
             for w in (" của", ","):
