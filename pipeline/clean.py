@@ -463,7 +463,8 @@ def clean(raw: RawDocument) -> CleanText:
     # every run of white space in the text; str.strip() uses the same white space.
     lead = len(text) - len(text.lstrip())
     end = len(text.rstrip()) if lead < len(text) else lead
-    text, offs = text[lead:end], offs[lead:end]
+    if lead or end < len(text):
+        text, offs = text[lead:end], offs[lead:end]
     n = len(text)
     joined = [p - lead for p in joined if lead <= p < end]
     spans = []
@@ -483,7 +484,8 @@ def clean(raw: RawDocument) -> CleanText:
             out_rows.append(cells)
         if any(s < e for row in out_rows for s, e in row):
             spans.append(TableSpans(rows=out_rows, source=source))
-    return CleanText(text=text, offsets=offs + [len(raw.text)], raw=raw, joined=joined, tables=spans)
+    offs.append(len(raw.text))          # (offs is this call's own list: no copy for one more entry)
+    return CleanText(text=text, offsets=offs, raw=raw, joined=joined, tables=spans)
 
 
 def clean_text(s: str) -> str:
