@@ -131,13 +131,18 @@ _WORD_LED = {"verbal_days": "ngày", "verbal_range": "ngày", "verbal_slip": "ng
 # are not so followed (most of them) are never tried.
 # What follows the day tells which of them can match there: a separator right
 # after it (`/`, `.`, `-`, `,`), one after white space, "và", or "tháng".
-_DATE_NUMBER = re.compile(r"\d(?<!\d\d)\d?(?P<sp>\s*)(?:(?P<sep>[/.,\-])|(?P<va>và)|[tT][hH][áÁ][nN][gG])")
+# (the group that matched names what follows; a separator after white space
+# other than - and , starts no rule)
+_DATE_NUMBER = re.compile(r"\d(?<!\d\d)\d?(?:(?P<slash>/)|(?P<dot>\.)|(?P<dash>-)|(?P<comma>,)|(?P<va>và)|"
+                          r"(?P<th>[tT][hH][áÁ][nN][gG])|\s+(?:(?P<sdash>-)|(?P<scomma>,)|(?P<sva>và)|"
+                          r"(?P<sth>[tT][hH][áÁ][nN][gG])))")
 _DIGIT_SEPS = {
-    "verbal": {"th"}, "verbal_noyearword": {"th"},          # {D}\s*tháng
-    "range_days": {"-", " -"},                              # {D}\s*-\s*
-    "range_first": {"/", "."}, "numeric": {"/", ".", "-"}, "numeric_space_year": {"/"},
-    "known_day": {"/", "-"}, "numeric_noyear": {"/", "."},  # {D} and the separator right after it
-    "list_days": {",", " ,", "và"},                         # {D}\s*(?:,|và)
+    "verbal": {"th", "sth"}, "verbal_noyearword": {"th", "sth"},             # {D}\s*tháng
+    "range_days": {"dash", "sdash"},                                        # {D}\s*-\s*
+    "range_first": {"slash", "dot"}, "numeric": {"slash", "dot", "dash"},
+    "numeric_space_year": {"slash"}, "known_day": {"slash", "dash"},
+    "numeric_noyear": {"slash", "dot"},                                     # {D} and the separator right after it
+    "list_days": {"comma", "scomma", "va", "sva"},                          # {D}\s*(?:,|và)
 }
 # one scan for both, led by a class of their first letters (which the engine skips to)
 _LEAD_WORDS = re.compile(r"[nNtT](?:(?<=[nN])[gG][àÀ][yY]|(?<=[tT])[hH][áÁ][nN][gG])")
@@ -150,9 +155,7 @@ def _starts(text: str) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     by_sep: dict[str, list[int]] = {}
     for m in _DATE_NUMBER.finditer(text):
-        sep = m.group("sep")
-        tag = ("và" if m.group("va") else "th") if sep is None else (" " + sep if m.group("sp") else sep)
-        by_sep.setdefault(tag, []).append(m.start())
+        by_sep.setdefault(m.lastgroup, []).append(m.start())
     for kind, seps in _DIGIT_SEPS.items():
         lists = [by_sep[t] for t in seps if t in by_sep]
         out[kind] = lists[0] if len(lists) == 1 else sorted(x for lst in lists for x in lst)
