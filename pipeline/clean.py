@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from vanban.extractors.alternation import line_starts_holding, scan
@@ -199,28 +200,32 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
     return new_text, new_offs
 
 
-def _move(positions: list[int], edits: Edits, order: list[int] | None = None) -> list[int]:
-    """Carry positions (boundaries between characters) through one pass's edits:
-    a position inside a replaced span lands inside what replaced it. Linear in
-    positions + edits once the positions are sorted; `order` (the indices that
-    sort them) may be given: the move keeps it, being monotone."""
+def _move(positions: list[int], edits: Edits) -> list[int]:
+    """Carry sorted positions (boundaries between characters) through one
+    pass's edits: a position inside a replaced span lands inside what replaced
+    it. The result is sorted too (the move is monotone). Between two edits every
+    position moves by the same amount: one slice per edit, not a step per
+    position."""
     if not edits or not positions:
         return positions
-    if order is None:
-        order = sorted(range(len(positions)), key=positions.__getitem__)
-    out = [0] * len(positions)
-    k, shift = 0, 0
-    for idx in order:
-        p = positions[idx]
-        while k < len(edits) and edits[k][1] <= p:
-            s, e, r = edits[k]
-            shift += len(r) - (e - s)
-            k += 1
-        if k < len(edits) and edits[k][0] < p:
-            s, e, r = edits[k]
-            out[idx] = s + shift + min(p - s, len(r))
-        else:
-            out[idx] = p + shift
+    out: list[int] = []
+    extend = out.extend
+    shift = lo = 0
+    n = len(positions)
+    for s, e, r in edits:
+        # before the edit (an insertion, s == e, counts as before what follows it)
+        hi = bisect_right(positions, s, lo) if e > s else bisect_left(positions, s, lo)
+        if lo < hi:
+            extend([p + shift for p in positions[lo:hi]] if shift else positions[lo:hi])
+        inside = bisect_left(positions, e, hi)
+        if hi < inside:
+            extend([s + shift + min(p - s, len(r)) for p in positions[hi:inside]])
+        shift += len(r) - (e - s)
+        lo = inside
+        if lo >= n:
+            break
+    if lo < n:
+        extend([p + shift for p in positions[lo:]] if shift else positions[lo:])
     return out
 
 
@@ -374,11 +379,14 @@ class _Positions:
 
     def __init__(self) -> None:
         self.pos: list[int] = []
-        self._order: list[int] | None = None     # indices sorting `pos` (a move keeps the order)
+        # Once moved, the positions are kept sorted (`_sorted`), with each one's
+        # place in that order (`_rank`): a move keeps the order.
+        self._sorted: list[int] | None = None
+        self._rank: list[int] = []
 
     def add(self, p: int) -> int:
+        assert self._sorted is None, "positions are added before any pass moves them"
         self.pos.append(p)
-        self._order = None
         return len(self.pos) - 1
 
     def apply(self, text: str, offs: list[int], pattern: re.Pattern, repl) -> tuple[str, list[int]]:
@@ -386,16 +394,25 @@ class _Positions:
         text, offs = _apply(text, offs, pattern, repl, edits if self.pos else None)
         # replacements that keep their length move nothing
         if self.pos and edits and any(len(r) != e - s for s, e, r in edits):
-            if self._order is None:
-                self._order = sorted(range(len(self.pos)), key=self.pos.__getitem__)
-            self.pos = _move(self.pos, edits, self._order)
+            if self._sorted is None:
+                order = sorted(range(len(self.pos)), key=self.pos.__getitem__)
+                self._sorted = [self.pos[i] for i in order]
+                self._rank = [0] * len(order)
+                for k, i in enumerate(order):
+                    self._rank[i] = k
+            self._sorted = _move(self._sorted, edits)
         return text, offs
+
+    def final(self) -> list[int]:
+        """The positions, in the order they were added."""
+        if self._sorted is None:
+            return self.pos
+        return [self._sorted[k] for k in self._rank]
 
 
 def _raw_to_text(offs: list[int], raw_pos: int) -> int:
     """The first position of the text whose raw offset is at or after raw_pos
     (offsets are in raw order here: before any table is rewritten)."""
-    from bisect import bisect_left
     return bisect_left(offs, raw_pos)
 
 
@@ -468,7 +485,7 @@ def clean(raw: RawDocument) -> CleanText:
     n = len(text)
     joined = [p - lead for p in joined if lead <= p < end]
     spans = []
-    pos = track.pos
+    pos = track.final()
     for source, rows in tables:
         out_rows = []
         for row in rows:
