@@ -10,6 +10,8 @@ DATEPARSER_LANGUAGES = ["vi"]
 GOALS = {
     "text_vs_underthesea_ner": 100.0,      # chars/s ratio, at least
     "text_vs_dateparser": 30.0,            # chars/s ratio, at least
+    "text_chars_per_s": 3_000_000.0,       # in-process, one core, at least
+    "linear_time_ratio": 10.0,             # CPU time of 8x the text / of the text, at most
     "pdf_vs_pdfplumber": 10.0,             # pages/s ratio, at least
     "ingest_10k_seconds_2_cores": 300.0,   # at most
     "rerun_percent": 2.0,                  # at most

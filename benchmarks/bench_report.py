@@ -80,6 +80,14 @@ def check_goals(res: dict[str, Any]) -> list[dict[str, Any]]:
         r["vs_underthesea_ner"] >= GOALS["text_vs_underthesea_ner"])
     add("whole extraction vs dateparser.search_dates, chars/s", r["vs_dateparser"], f">= {GOALS['text_vs_dateparser']:g}x",
         r["vs_dateparser"] >= GOALS["text_vs_dateparser"])
+    v = res["text"]["rates"]["vanban"]["chars_per_s"]
+    add("whole extraction in process, one core, chars/s", round(v), f">= {GOALS['text_chars_per_s']:,.0f}",
+        v >= GOALS["text_chars_per_s"])
+    lin = res.get("linear")
+    if lin:
+        add(f"linear time: {lin['factor']}x the text, x the CPU time", lin["time_ratio"],
+            f"<= {GOALS['linear_time_ratio']:g}", lin["time_ratio"] <= GOALS["linear_time_ratio"],
+            f"{lin['small']['chars']:,} -> {lin['large']['chars']:,} chars; memory x{lin['memory_ratio']}")
     if res.get("pdf"):
         v = res["pdf"]["ratios"]["vs_pdfplumber"]
         add("text-layer PDFs vs pdfplumber extract_text, pages/s", v, f">= {GOALS['pdf_vs_pdfplumber']:g}x",
@@ -138,6 +146,14 @@ def report(res: dict[str, Any]) -> list[str]:
                 L.append(f"  (the date grammar, find_dates, alone on the same texts: {g:.3f} s = "
                          f"{100 * g / t['rates']['vanban']['seconds']:.1f} %; it runs inside commemorations, "
                          "which asks for the dates first)")
+    lin = res.get("linear")
+    if lin:
+        L += ["", f"linear time (one document, extracted whole in a fresh process, fastest of {lin['runs']}):"]
+        for k in ("small", "large"):
+            v = lin[k]
+            L.append(f"  {v['chars']:>10,} chars: {v['cpu_seconds']:7.3f} s CPU ({v['chars'] / max(v['cpu_seconds'], 1e-3):,.0f} "
+                     f"chars/s), peak RSS {v['peak_rss_mb']:.0f} MB (+{v['extra_rss_mb']:.0f} MB over the loaded process)")
+        L.append(f"  x{lin['factor']} the text: x{lin['time_ratio']} the time, x{lin['memory_ratio']} the extra memory")
     ing = res.get("ingest")
     if ing:
         L += ["", f"ingest ({ing['source']}), {ing['workers']} workers:"]

@@ -12,7 +12,9 @@ What it measures, in this order:
    texts; the ratios are ours / theirs;
 2. text-layer PDFs (benchmarks/corpus/pdf): pages/s of the whole pipeline
    against pdfplumber's `extract_text` on every page alone;
-3. the share of the pipeline's time per stage (read, clean, the extractors);
+3. the share of the pipeline's time per stage (read, clean, the extractors),
+   and the linear-time check: one text of n and one of 8n characters, each
+   extracted whole in a fresh process (CPU time and peak memory);
 4. `vanban ingest` of N documents (default 10,000, made by replicating the text
    corpus with varied file names and document numbers, or the folder --corpus)
    on all cores, at N/10 and N: docs/s, the unchanged rerun's time, and peak RSS
@@ -48,6 +50,7 @@ for _p in (str(ROOT), str(HERE)):
 from bench_common import (DATEPARSER_LANGUAGES, GOALS, KINDS, QUICK_PDFS, QUICK_TEXTS, SCHEMA_VERSION,  # noqa: E402
                           STAGES, log, now)
 from bench_ingest import bench_ingest  # noqa: E402
+from bench_linear import bench_linear  # noqa: E402
 from bench_report import chart, check_goals, diff_results, format_diff, report  # noqa: E402,F401
 
 # ---------------------------------------------------------------------------
@@ -278,6 +281,9 @@ def run_all(a: argparse.Namespace, mode: str, texts: list[Path], pdfs: list[Path
         res["stages_pdf"] = stage_shares(res["pdf"].pop("timings"), res["pdf"]["rates"]["vanban"]["seconds"])
     if a.profile:
         profile_text(texts, a.out / f"profile-{mode}.txt")
+    base = a.linear_base or (20_000 if mode == "quick" else 100_000)
+    log(f"linear time: the whole pipeline on one text of {base:,} and {8 * base:,} characters ...")
+    res["linear"] = bench_linear(texts, work, src, base, factor=8, runs=1 if mode == "quick" else 3)
     res["documents"] = {**res["text"].pop("documents"), **(res["pdf"].pop("documents") if pdfs else {})}
     if not a.no_ingest:
         sizes = sorted({max(1, n // 10), n})
@@ -313,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", type=Path, default=None,
                     help="the result to compare counts with (default: the previous OUT/{full,quick}.json)")
     ap.add_argument("--no-ingest", action="store_true", help="skip the ingest part")
+    ap.add_argument("--linear-base", type=int, default=None,
+                    help="the smaller text of the linear-time check, in characters (default 100,000; --quick 20,000)")
     ap.add_argument("--profile", action="store_true", help="also write a pyinstrument profile of the text pass")
     ap.add_argument("--workdir", type=Path, default=None, help="where the ingest's documents and stores go "
                                                                "(default: a temporary folder, removed after)")

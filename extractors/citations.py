@@ -17,10 +17,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from vanban.extractors.alternation import (PhraseEnds, lower_for_words, phrase_alternation, phrase_branches, scan,
+                                          space_before)
 from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
 from vanban.extractors.spans import SpanSet
-from vanban.extractors.symbols import SYMBOL, issuer_code, match_view, normalize_symbol, symbol_year, type_code
+from vanban.extractors.symbols import SYMBOL, SYMBOL_TAIL, issuer_code, match_view, normalize_symbol, symbol_year, type_code
 from vanban.extractors.text import collapse
 from vanban.schemas.document import Doc
 from vanban.schemas.models import Citation, Span
@@ -50,22 +52,25 @@ def _type_alts() -> str:
 def _rx() -> dict[str, re.Pattern]:
     types = _type_alts()
     cap_types = f"(?:{types})"
-    low_types = "(?:" + "|".join(r"\s+".join(map(re.escape, t["word"].lower().split()))
-                                 for t in sorted(_types(), key=lambda t: -len(t["word"]))) + ")"
+    words = [t["word"] for t in _types()]
+    # The type word as a trie whose every branch starts with a literal (see
+    # alternation.py): a lower-case one only before "số <digit>", not after a letter.
+    type_word = "(?:" + "|".join(phrase_branches(words) + phrase_branches(
+        [w.lower() for w in words], after_first=r"(?<![\w].)", end=r"(?=\s+số\s+\d)")) + ")"
     # "Kế hoạch hành động số …", "Chỉ thị liên tịch số …": a qualifier before the number
     num_list = rf"(?P<pre>(?:\d{{1,5}}[a-z]?\s*(?:,|và)\s*)+)?(?P<sym>{SYMBOL}|\d{{1,5}}-[A-ZĐ]{{2,}}(?![\w/]))"
     return {
         # Type word, optional "số", symbol (or a list ending in one).
         "typed": re.compile(
-            rf"(?P<type>{cap_types}|(?<![\w])(?:{low_types})(?=\s+số\s+\d))"
+            rf"(?P<type>{type_word})"
             rf"(?:\s+(?:liên\s+tịch|liên\s+ngành|hành\s+động|số|số\s+hiệu))*\s*:?\s*{num_list}"),
         # A bare symbol (in a list, or with its type only in the code).
-        "bare": re.compile(rf"(?<![\w/:.-])(?P<sym>{SYMBOL})(?![\w/])"),
+        "bare": re.compile(rf"(?P<sym>\d(?<![\w/:.-]\d){SYMBOL_TAIL})(?![\w/])"),
         # A short re-mention: "Quyết định 2270", "Nghị định số 58".
         # A number printed with "số" or its year and nothing after it is cited on
         # its own when no full mention has it ("Nghị quyết số 30a năm 2010",
         # "Nghị định 30/2020").
-        "short": re.compile(rf"(?P<type>{cap_types})\s+(?:(?P<so>số)\s+)?"
+        "short": re.compile(rf"(?P<type>{phrase_alternation(words)})\s+(?:(?P<so>số)\s+)?"
                             rf"(?P<num>\d{{1,5}}[a-z]?)(?:/(?P<nyear>(?:19|20)\d\d))?(?=[\s,;:.)(]|$)(?![.,]\d)"
                             rf"(?:\s+năm\s+(?P<year>(?:19|20)\d\d)\b)?"),
         # The lead of the next citation ("Báo cáo thẩm tra số "): not a title.
@@ -73,7 +78,10 @@ def _rx() -> dict[str, re.Pattern]:
         # Where a bare symbol's type word stands before it.
         "type_before": re.compile(rf"({types})\s+(?:số\s+)?$", re.I),
         # A named law: "Luật Thi đua, khen thưởng", "Bộ luật Lao động".
-        "law": re.compile(r"(?<!Đoàn\s)(?<!đoàn\s)(?P<type>Bộ\s+[Ll]uật|Luật|Pháp\s+lệnh|Hiến\s+pháp)(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
+        # (the look-behinds after the type word's first letter: the engine skips to B, L, P, H)
+        "law": re.compile(r"(?P<type>" + phrase_alternation(["Bộ luật", "Bộ Luật", "Luật", "Pháp lệnh", "Hiến pháp"],
+                                                            after_first=r"(?<!Đoàn\s(?s:.))(?<!đoàn\s(?s:.))")
+                          + r")(?!\s+sư\b)\s+(?P<name>[A-ZĐÀ-Ỹa-zđà-ỹ])"),
         # Nghị quyết Đại hội …: a named resolution without a number.
         "congress": re.compile(r"(?P<type>Nghị\s+quyết)\s+(?P<name>Đại\s+hội\s+(?:đại\s+biểu\s+toàn\s+quốc\s+lần\s+thứ\s+[IVXLC]+\s+của\s+Đảng|"
                                r"[IVXLC]+\s+Đảng\s+bộ\s+(?:tỉnh|thành\s+phố|huyện)|"
@@ -82,6 +90,34 @@ def _rx() -> dict[str, re.Pattern]:
         "named_plan": re.compile(r"(?P<type>Đề\s+án|Quy\s+hoạch|Chiến\s+lược)\s+(?:“(?P<q>[^”\n]{5,200})(?:”|(?=\n))|"
                                  r"(?P<t>[^\n;.“”()]{3,120}?(?:thời\s+kỳ|giai\s+đoạn)\s+\d{4}\s*-\s*\d{4}(?:,\s*tầm\s+nhìn\s+đến\s+năm\s+\d{4})?))"),
     }
+
+
+_SO_NUMBER = re.compile(r"số\s+\d")
+
+
+@lru_cache(maxsize=1)
+def _type_word_finders() -> tuple[re.Pattern, PhraseEnds, bool]:
+    words = [t["word"] for t in _types()]
+    # a capital inside a type word could start another one inside a match: then
+    # the starts below would not be all of them, and the whole text is scanned
+    safe = not any(c.isupper() for w in words for c in w[1:])
+    return re.compile(phrase_alternation(words)), PhraseEnds(w.lower() for w in words), safe
+
+
+def _typed(text: str):
+    """`_rx()["typed"].finditer(text)`, tried only where a type word starts: a
+    capitalised one (one scan for them all), or a lower-case one ending before
+    "số <digit>" (read back from each "số", which is rare)."""
+    rx = _rx()["typed"]
+    caps, low, safe = _type_word_finders()
+    if not safe:
+        return rx.finditer(text)
+    starts = [m.start() for m in caps.finditer(text)]
+    for m in _SO_NUMBER.finditer(text):
+        e = space_before(text, m.start())
+        if e < m.start():
+            starts.extend(low.starts(text, e))
+    return scan(rx, text, sorted(set(starts)))
 
 
 # Where a law's name ends: punctuation, a number or date, a printed year, a
@@ -229,13 +265,14 @@ _NOT_DOC_BEFORE = re.compile(
     r"(?:[Mm]ẫu(?:\s+biểu)?|[Tt]ờ\s+khai|[Bb]ảng\s+kê|[Bb]ảng|[Mm]ã|[Tt]ài\s+khoản|[Bb]iểu|[Pp]hụ\s+lục|[Pp]hòng|[Đđ]ội|[Tt]ổ)"
     r"(?:\s+(?:mẫu|số|hiệu|biểu))*\s*:?\s*$")
 @lru_cache(maxsize=1)
-def _relations() -> list[tuple[re.Pattern, str]]:
+def _relations() -> list[tuple[re.Pattern, str, str]]:
     out = []
     for r in load("relations")["relations"]:
         for v in r["verbs"]:
-            out.append((len(v), re.compile(r"(?:^|[\s;,(])" + r"\s+".join(map(re.escape, v.split())) + r"\b", re.I), r["relation"]))
+            out.append((len(v), re.compile(r"(?:^|[\s;,(])" + r"\s+".join(map(re.escape, v.split())) + r"\b", re.I), r["relation"],
+                        v.split()[0].lower()))
     out.sort(key=lambda x: -x[0])
-    return [(rx, rel) for _, rx, rel in out]
+    return [(rx, rel, first) for _, rx, rel, first in out]
 
 
 @dataclass
@@ -262,7 +299,10 @@ def _relation_before(text: str, start: int, floor: int = 0) -> str:
     # The verb nearest the citation wins; of two ending together, the longer
     # ("sửa đổi, bổ sung" over "bổ sung", "hướng dẫn thi hành" over "thi hành").
     best, best_key = "unknown", (-1, 0)
-    for rx, rel in _relations():
+    low = lower_for_words(ctx)          # a verb whose first word is not there cannot match
+    for rx, rel, first in _relations():
+        if low is not None and first not in low:
+            continue
         for m in rx.finditer(ctx):
             key = (m.end(), m.end() - m.start())
             if key > best_key:
@@ -317,6 +357,7 @@ def repair_number(number: str) -> str:
     return n
 
 
+@lru_cache(maxsize=8192)            # a title is read again for each mention and each key
 def fix_title(title: str | None) -> str | None:
     """A cited title or law name with OCR's usual misspellings written right
     (`Luật quan lý thuế` -> `Luật quản lý thuế`, data/ocr_variants.yaml)."""
@@ -384,6 +425,7 @@ def _plausible_bare(sym: str) -> bool:
     return len(segs) >= 2 or (len(segs) == 1 and segs[0] in _issuer_codes())
 
 
+@lru_cache(maxsize=8192)
 def _fold(s: str) -> str:
     """A title as OCR and spelling cannot change it: no case, no accents, no punctuation."""
     s = unicodedata.normalize("NFD", (fix_title(s) or "").casefold()).replace("đ", "d")
@@ -454,7 +496,7 @@ class CitationExtractor:
         taken = SpanSet()
         out: list[Mention] = []
 
-        for m in rx["typed"].finditer(text):
+        for m in _typed(text):
             if _DRAFT.search(text[max(0, m.start() - 12):m.start()]):
                 taken.add(*m.span())        # a draft's symbol is not cited either
                 continue
@@ -688,7 +730,9 @@ class CitationExtractor:
                 pos = tend
         men.end = max(men.end, pos)
         # pin cite before the type word ("Điều 51, Điều 52 Nghị định …")
-        p = _PIN.search(text[max(0, men.start - 120):men.start])
+        before = text[max(0, men.start - 120):men.start]
+        # (a pin cite names an article, Điều / điều: without one the pattern cannot match)
+        p = _PIN.search(before) if "iều" in before else None
         if p:
             men.pin = collapse(p.group()).rstrip(" ,")
             for w in (" của", ","):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from vanban.extractors.alternation import PhraseEnds, phrase_alternation, scan, space_before
 from vanban.extractors.data import load
 from vanban.extractors.dates import all_dates
 from vanban.extractors.datefind import FoundDate
@@ -25,15 +26,21 @@ from vanban.extractors.text import collapse
 from vanban.schemas.document import Doc
 from vanban.schemas.models import Commemoration
 
-_CUE = r"(?:kỷ\s+niệm|Kỷ\s+niệm|KỶ\s+NIỆM|chào\s+mừng|Chào\s+mừng|nhân\s+dịp|Nhân\s+dịp|mừng|hướng\s+tới|tổng\s+kết)"
-_COUNT = re.compile(r"(?<![\d.,/])(?P<n>\d{1,3})\s+năm\s+(?P<ev>[^()\n;]{3,160}?)\s*(?=\()")
+# Patterns scanned over the whole text start with a literal or a digit, with any
+# look-behind after that first character, so the regex engine skips to where they
+# can start (alternation.py).
+_CUE_WORDS = ["kỷ niệm", "Kỷ niệm", "KỶ NIỆM", "chào mừng", "Chào mừng", "nhân dịp", "Nhân dịp", "mừng",
+              "hướng tới", "tổng kết"]
+_BARE_CUE_WORDS = ["Kỷ niệm", "kỷ niệm", "KỶ NIỆM", "Chào mừng", "chào mừng", "Nhân dịp", "nhân dịp"]
+_CUE = phrase_alternation(_CUE_WORDS)
+_COUNT = re.compile(r"(?P<n>\d(?<![\d.,/]\d)\d{0,2})\s+năm\s+(?P<ev>[^()\n;]{3,160}?)\s*(?=\()")
 _COUNT_CUED = re.compile(rf"{_CUE}\s+(?:lần\s+thứ\s+)?(?P<n>\d{{1,3}})\s+năm\s+(?P<ev>[^()\n;:.,]{{3,120}})")
 # Only "kỷ niệm", "chào mừng", "nhân dịp" mark an anniversary without dates;
 # "tổng kết 10 năm thực hiện …" reviews a period.
-_COUNT_BARE = re.compile(r"(?:[Kk]ỷ\s+niệm|KỶ\s+NIỆM|[Cc]hào\s+mừng|[Nn]hân\s+dịp)\s+(?P<n>\d{1,3})\s+năm\s+"
+_COUNT_BARE = re.compile(phrase_alternation(_BARE_CUE_WORDS) + r"\s+(?P<n>\d{1,3})\s+năm\s+"
                          r"(?P<ev>[^()\n;:.,“”\"]{3,100})")
 _RANGE = re.compile(r"\(\s*(?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\s*\)")
-_COUNT_YEARS = re.compile(r"(?<![\d.,/])(?P<n>\d{1,3})\s+năm\s+(?P<ev>[^()\n;\"“”]{3,160}?)\s+"
+_COUNT_YEARS = re.compile(r"(?P<n>\d(?<![\d.,/]\d)\d{0,2})\s+năm\s+(?P<ev>[^()\n;\"“”]{3,160}?)\s+"
                           r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
 _YEAR_RANGE = re.compile(r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
 _AND_NEXT = re.compile(r"\s*(?:và|,)\s+(?:(?P<n>\d{1,3})\s+năm\s+)?(?P<ev>[^()\n;]{3,120}?)\s*\((?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\)")
@@ -41,6 +48,46 @@ _TWO_COUNTS = re.compile(r"\s+và\s+(?:tưởng\s+niệm\s+|kỷ\s+niệm\s+)?(?
 # Event text stops before words that begin the rest of the sentence.
 _EV_STOP = re.compile(r"\s+(?:và\s+(?:các|những)|của\s+(?:tỉnh|ngành|đơn\s+vị|huyện)\s|trên\s+địa\s+bàn|tại\s|diễn\s+ra|được\s|sẽ\s|"
                       r"nhằm\s|để\s|\d{1,2}/\d{1,2}(?:/\d{4})?)")
+
+
+# Every count rule reads "<1-3 digits> năm", and "năm" is rare: the rules are
+# tried only where such a count starts (found from each "năm", reading back),
+# or where a cue ends just before one.
+_CUE_ENDS = PhraseEnds(_CUE_WORDS)
+_BARE_CUE_ENDS = PhraseEnds(_BARE_CUE_WORDS)
+_NTH = PhraseEnds(["lần thứ"])
+
+
+def _count_starts(text: str) -> list[int]:
+    """Where a count (1-3 digits, white space, "năm") starts."""
+    out = []
+    q = text.find("năm")
+    while q >= 0:
+        w = space_before(text, q)
+        s = w
+        while s > 0 and text[s - 1].isdecimal():
+            s -= 1
+        if w < q and 1 <= w - s <= 3:
+            out.append(s)
+        q = text.find("năm", q + 3)
+    return out
+
+
+def _cue_starts(text: str, counts: list[int], ends: PhraseEnds, nth: bool) -> list[int]:
+    """Where a cue (`ends`' phrases) starts that white space (and, with `nth`,
+    "lần thứ") separates from a count."""
+    out: set[int] = set()
+    for s in counts:
+        e = space_before(text, s)
+        if e == s:
+            continue
+        out.update(ends.starts(text, e))
+        if nth:
+            for a in _NTH.starts(text, e):
+                e2 = space_before(text, a)
+                if e2 < a:
+                    out.update(ends.starts(text, e2))
+    return sorted(out)
 
 
 @lru_cache(maxsize=1)
@@ -52,8 +99,7 @@ def _days() -> list[dict]:
 def _day_rx() -> re.Pattern:
     """Known day names, in lower case: matched on the lower-cased text (much
     faster than a case-insensitive alternation of forty names)."""
-    names = sorted({n.lower() for d in _days() for n in d["names"]}, key=len, reverse=True)
-    return re.compile("(" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + ")")
+    return re.compile("(" + phrase_alternation({n.lower() for d in _days() for n in d["names"]}) + ")")
 
 
 def _find_days(text: str):
@@ -125,8 +171,9 @@ class CommemorationExtractor:
                               rule=rule, **doc.span(s, e)))
             taken.add(s, e)
 
+        counts = _count_starts(text)
         # 1. count + event + (date - date)
-        for m in _COUNT.finditer(text):
+        for m in scan(_COUNT, text, counts):
             r = _RANGE.match(text, m.end())
             if not r:
                 continue
@@ -156,7 +203,7 @@ class CommemorationExtractor:
                     n2 = int(nxt.group("n")) if nxt.group("n") else n
                     add(n2, nxt.group("ev"), ds2[0].value, ds2[-1].value, nxt.start("ev"), nxt.end(), "listed", ds2[0], ds2[-1])
         # 1b. count + event + years without parentheses: "… Hồ Chí Minh 1969 - 2019"
-        for m in _COUNT_YEARS.finditer(text) if _YEAR_RANGE.search(text) else ():
+        for m in scan(_COUNT_YEARS, text, counts):
             if not taken.free(m.start("n"), m.start("n") + 1):
                 continue
             n = int(m.group("n"))
@@ -164,7 +211,7 @@ class CommemorationExtractor:
                 continue
             add(n, m.group("ev"), m.group("a"), m.group("b"), m.start("n"), m.end(), "count_years")
         # 2. kỷ niệm N năm EVENT (dates from the known day)
-        for m in _COUNT_CUED.finditer(text):
+        for m in scan(_COUNT_CUED, text, _cue_starts(text, counts, _CUE_ENDS, nth=True)):
             if not taken.free(m.start("n"), m.start("n") + 1):
                 continue
             n = int(m.group("n"))
@@ -196,7 +243,7 @@ class CommemorationExtractor:
             add(None, text[m.start():m.end()], None, after[0].value, m.start(), after[0].end, "known_day", None, after[0])
 
         # 4. "Kỷ niệm 17 năm thành lập huyện": a marked anniversary with no dates
-        for m in _COUNT_BARE.finditer(text):
+        for m in scan(_COUNT_BARE, text, _cue_starts(text, counts, _BARE_CUE_ENDS, nth=False)):
             if not taken.free(m.start("n"), m.start("n") + 1):
                 continue
             ev = _clean_event(m.group("ev"))

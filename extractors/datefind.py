@@ -119,13 +119,63 @@ _RULES: list[tuple[str, re.Pattern]] = [
 _CUE_BEFORE = re.compile(rf"(?<!\w){CUE}[ \t]+(?:(?i:ngày)[ \t]+)?$")
 # Rules whose match starts with a digit are tried only where a number starts:
 # far cheaper than letting each regex scan every position of the text.
+# Likewise the rules that start with "ngày" or "tháng" in any case: a case-blind
+# regex cannot skip ahead to its first letter, so those words are found once
+# (the classes below match what (?i:ngày) and (?i:tháng) match).
 _DIGIT_LED = {"verbal", "verbal_noyearword", "range_days", "range_first", "list_days", "numeric",
               "numeric_space_year", "known_day", "numeric_noyear"}
-_NUMBER_START = re.compile(r"(?<!\d)\d")
+_WORD_LED = {"verbal_days": "ngày", "verbal_range": "ngày", "verbal_slip": "ngày", "verbal_blank_day": "ngày",
+             "verbal_noyear": "ngày", "month_year": "tháng"}
+# Every digit-led rule reads a day (one or two digits at the start of a number)
+# followed, after white space, by a separator, "và" or "tháng": the numbers that
+# are not so followed (most of them) are never tried.
+# What follows the day tells which of them can match there: a separator right
+# after it (`/`, `.`, `-`, `,`), one after white space, "và", or "tháng".
+# (the group that matched names what follows; a separator after white space
+# other than - and , starts no rule)
+_DATE_NUMBER = re.compile(r"\d(?<!\d\d)\d?(?:(?P<slash>/)|(?P<dot>\.)|(?P<dash>-)|(?P<comma>,)|(?P<va>và)|"
+                          r"(?P<th>[tT][hH][áÁ][nN][gG])|\s+(?:(?P<sdash>-)|(?P<scomma>,)|(?P<sva>và)|"
+                          r"(?P<sth>[tT][hH][áÁ][nN][gG])))")
+_DIGIT_SEPS = {
+    "verbal": {"th", "sth"}, "verbal_noyearword": {"th", "sth"},             # {D}\s*tháng
+    "range_days": {"dash", "sdash"},                                        # {D}\s*-\s*
+    "range_first": {"slash", "dot"}, "numeric": {"slash", "dot", "dash"},
+    "numeric_space_year": {"slash"}, "known_day": {"slash", "dash"},
+    "numeric_noyear": {"slash", "dot"},                                     # {D} and the separator right after it
+    "list_days": {"comma", "scomma", "va", "sva"},                          # {D}\s*(?:,|và)
+}
+# one scan for both, led by a class of their first letters (which the engine skips to)
+_LEAD_WORDS = re.compile(r"[nNtT](?:(?<=[nN])[gG][àÀ][yY]|(?<=[tT])[hH][áÁ][nN][gG])")
 
 
-def _matches(kind: str, rx: re.Pattern, text: str, starts: list[int]):
-    if kind not in _DIGIT_LED:
+_NGAY, _THANG = re.compile("ngày"), re.compile("tháng")
+
+
+def _starts(text: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    by_sep: dict[str, list[int]] = {}
+    for m in _DATE_NUMBER.finditer(text):
+        by_sep.setdefault(m.lastgroup, []).append(m.start())
+    for kind, seps in _DIGIT_SEPS.items():
+        lists = [by_sep[t] for t in seps if t in by_sep]
+        out[kind] = lists[0] if len(lists) == 1 else sorted(x for lst in lists for x in lst)
+    low = text.lower()
+    if len(low) == len(text):
+        # in the lowered text the two words are literals, found in C; only their
+        # own capitals lower to their letters, so the places are the same
+        out["ngày"] = [m.start() for m in _NGAY.finditer(low)]
+        out["tháng"] = [m.start() for m in _THANG.finditer(low)]
+        return out
+    out["ngày"], out["tháng"] = [], []
+    ngay, thang = out["ngày"].append, out["tháng"].append
+    for m in _LEAD_WORDS.finditer(text):
+        (ngay if m.group()[0] in "nN" else thang)(m.start())
+    return out
+
+
+def _matches(kind: str, rx: re.Pattern, text: str, found: dict[str, list[int]]):
+    starts = found[kind] if kind in _DIGIT_LED else found[_WORD_LED[kind]] if kind in _WORD_LED else None
+    if starts is None:
         yield from rx.finditer(text)
         return
     end = -1
@@ -206,8 +256,11 @@ def find_dates(text: str) -> list[FoundDate]:
     out: list[FoundDate] = []
     fractions: set[int] = set()         # ends of day/months read as fractions
 
-    starts = [m.start() for m in _NUMBER_START.finditer(text)]
+    starts = _starts(text)
     for kind, rx in _RULES:
+        lead = kind if kind in _DIGIT_LED else _WORD_LED.get(kind)
+        if lead is not None and not starts[lead]:
+            continue                    # nowhere this rule can start (a short text often has none)
         for m in _matches(kind, rx, text, starts):
             g = m.groupdict()
             if kind == "verbal_days":
@@ -277,8 +330,10 @@ def find_dates(text: str) -> list[FoundDate]:
 
 
 # a year printed on its own (`năm 2025`, `quý I/2025`), not one inside a symbol (`30/2020/NĐ-CP`)
-_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?![\d/\w])")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n")
+# (both open with a character, their look-behinds after it, so the engine skips to
+# where they can start: `(?<!\d)(19[4-9]\d|20\d\d)` and `(?<=[.!?;])\s+(?=\S)|\n`)
+_YEAR = re.compile(r"((?:1(?<!\d1)9[4-9]|2(?<!\d2)0\d)\d)(?![\d/\w])")
+_SENTENCE_BREAK = re.compile(r"\s(?:(?<=[.!?;]\s)\s*(?=\S)|(?<=\n))")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 

@@ -23,10 +23,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vanban.extractors.alternation import phrase_alternation
 from vanban.extractors.data import load
 
 _W = r"[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]+"
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+NUMBER_TAIL = r"\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d*(?:,\d+)?"          # NUMBER after its first digit
 
 
 def parse_number(s: str) -> float:
@@ -90,8 +92,10 @@ def _comparators() -> list[tuple[re.Pattern, str]]:
 
 @lru_cache(maxsize=1)
 def _rx() -> dict[str, re.Pattern]:
-    units = _alts(f for f, _, _ in unit_forms())
-    bases = _alts(_bases())
+    # tries (alternation.py): the same longest-first choice, one branch tried per letter;
+    # the pattern is case-blind, so forms are merged in lower case
+    units = phrase_alternation(f.lower() for f, _, _ in unit_forms())
+    bases = phrase_alternation(b.lower() for b in _bases())
     per = rf"\s*/\s*(?:(?:{NUMBER})\s*|vạn\s+)?(?:{bases}|{units}|quý|tháng|tuần)(?!\w)"
     return {
         # the number, a range's second bound, then the unit
@@ -100,7 +104,8 @@ def _rx() -> dict[str, re.Pattern]:
             rf"(?:(?P<unit>{units})(?!\w)(?P<per>(?:{per})*)"
             rf"|(?P<head>{_W}(?:\s{_W})?)?\s*/\s*(?P<den>{NUMBER}|vạn)\s*(?P<base>{bases})(?!\w))"
             rf"(?P<up>\s*trở\s+(?:lên|xuống))?", re.I),
-        "start": re.compile(rf"(?<![\w.,/\-+])(?:{NUMBER})(?![\w])"),
+        # (the look-behind after the first digit: the engine skips to digits)
+        "start": re.compile(rf"\d(?<![\w.,/\-+]\d)(?:{NUMBER_TAIL})(?![\w])"),
     }
 
 
@@ -114,19 +119,42 @@ _TO_LEVEL_AFTER = re.compile(r"(?i:^\s*(?:[^;:]{0,50}?)\s(?:lên|xuống|còn)\s
                              r"(?:trên\s+|dưới\s+|khoảng\s+|tối\s+thiểu\s+|ít\s+nhất\s+)?\d)")
 
 
-def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
-    """Every quantity in text[start:end], in order."""
+def number_lines(text: str) -> list[tuple[int, int, list[int]]]:
+    """The lines (start, end) that hold a number where a quantity could start,
+    with those numbers' starts, in order: one scan of the text, so the other
+    lines cost nothing (a number never spans a line, so the scan finds in each
+    line what a scan of the line alone would)."""
+    out: list[tuple[int, int, list[int]]] = []
+    last = -1
+    for m in _rx()["start"].finditer(text):
+        s = m.start()
+        if s < last:
+            out[-1][2].append(s)
+            continue
+        a = text.rfind("\n", 0, s) + 1
+        b = text.find("\n", s)
+        last = b = len(text) if b < 0 else b
+        out.append((a, b, [s]))
+    return out
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None,
+                    starts: list[int] | None = None) -> list[Quantity]:
+    """Every quantity in text[start:end], in order. `starts`: where the numbers
+    in that span start, when a scan has found them (`number_lines`)."""
     end = len(text) if end is None else end
     rx = _rx()
     out: list[Quantity] = []
     pos = start
-    for m in rx["start"].finditer(text, start, end):
-        if m.start() < pos:
+    if starts is None:
+        starts = [m.start() for m in rx["start"].finditer(text, start, end)]
+    for s in starts:
+        if s < pos:
             continue
-        q = rx["qty"].match(text, m.start(), end)
+        q = rx["qty"].match(text, s, end)
         if not q:
             continue
-        before = text[max(start, m.start() - 40):m.start()]
+        before = text[max(start, s - 40):s]
         if _NOT_AMOUNT_BEFORE.search(before):
             continue
         # "12/12 xã", "2/3 số xã": a ratio or fraction, unless it is a rate ("20/100.000 dân")

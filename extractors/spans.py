@@ -79,15 +79,22 @@ class Breaks:
     `around(pos)` is the piece of text holding `pos`, as (start, end)."""
 
     def __init__(self, text: str, pattern: str | re.Pattern) -> None:
-        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        self._text = text
+        self._rx = re.compile(pattern) if isinstance(pattern, str) else pattern
         self._starts: list[int] = []
         self._ends: list[int] = []
-        for m in rx.finditer(text):
-            self._starts.append(m.start())
-            self._ends.append(m.end())
+        self._found = False             # the breaks are found on the first question (many are never asked)
         self._n = len(text)
 
+    def _find(self) -> None:
+        for m in self._rx.finditer(self._text):
+            self._starts.append(m.start())
+            self._ends.append(m.end())
+        self._found = True
+
     def around(self, pos: int) -> tuple[int, int]:
+        if not self._found:
+            self._find()
         i = bisect_right(self._starts, pos)
         # the piece starts after the last break that ends at or before pos
         start = 0

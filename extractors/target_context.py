@@ -38,6 +38,7 @@ _YEAR_TITLE = re.compile(r"(?i:(?:đến|tới|đến\s+hết|trong|năm)\s+(?:n
                          r"(?:giai\s+đoạn|thời\s+kỳ)\s+(?:19|20)\d\d\s*[-–]\s*(?P<y2>(?:19|20)\d\d))")
 
 
+@lru_cache(maxsize=8192)          # headings repeat across documents (MỤC TIÊU, TỔ CHỨC THỰC HIỆN …)
 def heading_kind(title: str) -> str | None:
     """The kind of section a heading opens ("II. MỤC TIÊU" → goal), or None."""
     t = " ".join(title.split()).strip(" .:;")
@@ -50,6 +51,7 @@ def heading_kind(title: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def title_year(title: str) -> int | None:
     m = None
     for m in _YEAR_TITLE.finditer(title):
@@ -91,6 +93,9 @@ _BULLET = re.compile(r"^\s*(?P<b>[-+•*–])\s*")
 _APPENDIX = re.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|PHỤ\s+BIỂU|Phụ\s+biểu|BIỂU\s+(?:MẪU|SỐ|TỔNG\s+HỢP)|Biểu\s+số|"
                        r"Mẫu\s+số|MẪU\s+SỐ|DANH\s+MỤC)\b")
 _CAPS = re.compile(r"^[^a-zàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]*[A-ZĐ][^a-z]*$")
+
+
+_COLON_END = re.compile(r":(?=[^\S\n]*(?:\n|\Z))")
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -194,7 +199,11 @@ class Zones:
         out = []
         rx = _lead_rx()
         lines = _lines(text)
-        for k, (a, b) in enumerate(lines):
+        starts = [a for a, _ in lines]
+        # only lines that end in ':' (found by one scan) can announce a list
+        for m in _COLON_END.finditer(text):
+            k = bisect_right(starts, m.start()) - 1
+            a, b = lines[k]
             line = text[a:b].rstrip()
             if not line.endswith(":") or len(line) > 400:
                 continue

@@ -28,8 +28,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vanban.extractors.alternation import WordGate, lower_for_words
 from vanban.extractors.data import load
-from vanban.extractors.quantities import Quantity, find_quantities, parse_number  # noqa: F401 (re-exported)
+from vanban.extractors.quantities import Quantity, find_quantities, number_lines, parse_number  # noqa: F401 (re-exported)
 from vanban.extractors.target_context import Where, Zones
 from vanban.extractors.text import collapse
 from vanban.schemas.document import Doc
@@ -39,12 +40,13 @@ from vanban.schemas.models import Target
 
 
 @lru_cache(maxsize=None)
-def _cue(name: str, strong_only: bool = False) -> re.Pattern | None:
+def _cue(name: str, strong_only: bool = False) -> WordGate | None:
     entries = load("target_cues")[name]
     if strong_only:
         entries = [e for e in entries if e.get("strong")]
     pats = [e["pattern"] for e in entries if "year" not in e]
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+    # (not run on a string without one of the words every match holds: alternation.py)
+    return WordGate(re.compile("|".join(f"(?:{p})" for p in pats), re.I)) if pats else None
 
 
 @lru_cache(maxsize=1)
@@ -52,12 +54,12 @@ def _year_goal_cues() -> list[re.Pattern]:
     return [re.compile(e["pattern"], re.I) for e in load("target_cues")["goal_words"] if e.get("year") == "future"]
 
 
-_STRONG_GOAL = re.compile(r"(?i:phấn\s+đấu|phần\s+đấu|mục\s+tiêu|chỉ\s+tiêu|cam\s+kết|quyết\s+tâm|"
-                          r"(?:phải|cần|dự\s+kiến)\s+(?:đạt|hoàn\s+thành)|phải\s+có)")
+_STRONG_GOAL = WordGate(re.compile(r"phấn\s+đấu|phần\s+đấu|mục\s+tiêu|chỉ\s+tiêu|cam\s+kết|quyết\s+tâm|"
+                                   r"(?:phải|cần|dự\s+kiến)\s+(?:đạt|hoàn\s+thành)|phải\s+có", re.I))
 # "so với (ước) thực hiện năm 2023": a baseline, not a report of the past
-_BASELINE = re.compile(r"(?i:so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|ước|thực\s+hiện|kết\s+quả)?"
+_BASELINE = WordGate(re.compile(r"(?i:so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:ước\s+thực\s+hiện|ước\s+đạt|ước|thực\s+hiện|kết\s+quả)?"
                        r"\s*(?:năm\s+)?(?:19|20)\d\d|so\s+với\s+(?:năm|cuối\s+năm|đầu\s+năm)\s+(?:19|20)\d\d|"
-                       r"từ\s+[\d.,]+\s*\S{0,12}\s*\(?(?:vào\s+|của\s+)?(?:cuối\s+)?năm\s+(?:19|20)\d\d\)?(?=\s+(?:lên|xuống)))")
+                       r"từ\s+[\d.,]+\s*\S{0,12}\s*\(?(?:vào\s+|của\s+)?(?:cuối\s+)?năm\s+(?:19|20)\d\d\)?(?=\s+(?:lên|xuống)))"))
 _YEAR_IN = re.compile(r"(?i:(?:đến|tới|trước|vào|trong|đến\s+hết|hết|cuối)\s+(?:năm\s+)?(?P<y>(?:19|20)\d\d)|"
                       r"năm\s+(?P<y2>(?:19|20)\d\d))")
 _GROWTH_AFTER = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*,?\s*(?:tốc\s+độ\s+|với\s+mức\s+|và\s+)?(?P<dir>tăng|giảm)")
@@ -82,10 +84,12 @@ _RATE_WORD = re.compile(r"(?i:tỷ\s+lệ|tỉ\s+lệ|chỉ\s+số|tốc\s+độ
 _CAPTION = re.compile(r"\s*(?:Trong\s+ảnh|Ảnh)\s*:")
 
 
-def _blank(text: str, rx: re.Pattern | None) -> str:
+def _blank(text: str, rx: re.Pattern | WordGate | None) -> str:
     """The text with every match of rx replaced by spaces (offsets kept)."""
     if rx is None:
         return text
+    if isinstance(rx, WordGate):
+        return rx.blank(text)
     return rx.sub(lambda m: " " * len(m.group(0)), text)
 
 
@@ -94,14 +98,14 @@ def _not_goal_words() -> re.Pattern:
     return _cue("not_goal_words")
 
 
-def _strong(s: str) -> re.Match | None:
+def _strong(s: str) -> bool:
     """A strong goal word (phấn đấu, mục tiêu, chỉ tiêu …) that is not part of a name."""
-    return _STRONG_GOAL.search(_blank(s, _not_goal_words()))
+    return _STRONG_GOAL.test(_blank(s, _not_goal_words()))
 
 
 @lru_cache(maxsize=1)
-def _not_goal_rules() -> list[tuple[re.Pattern, frozenset | None]]:
-    return [(re.compile(e["pattern"], re.I), frozenset(e["dimensions"]) if e.get("dimensions") else None)
+def _not_goal_rules() -> list[tuple[WordGate, frozenset | None]]:
+    return [(WordGate(re.compile(e["pattern"], re.I)), frozenset(e["dimensions"]) if e.get("dimensions") else None)
             for e in load("target_cues")["not_goal"]]
 
 
@@ -179,7 +183,7 @@ class TargetExtractor:
         plan_year = _plan_year(doc)
         report_doc = meta.doc_type == "report" or (
             meta.doc_type not in ("plan", "program", "decision", "resolution", "directive")
-            and bool(meta.title and _cue("report_titles").search(meta.title.strip())))
+            and bool(meta.title and _cue("report_titles").test(meta.title.strip())))
         zones = Zones(doc, default="result" if report_doc else None)
         # amounts inside a citation (its title) are not this document's figures
         cited = sorted((c.start, c.end) for c in doc.results.get("citations") or [] if c.end > c.start)
@@ -189,24 +193,14 @@ class TargetExtractor:
         for f in table_targets(doc, ctx):
             found.append(f)
         tables = [(p.start, p.end) for p in doc.structure.find("table")] if doc.structure.parts else []
-        for a, b in _line_spans(text):
+        for a, b, starts in number_lines(text):
             if any(s <= a < e for s, e in tables):
                 continue
-            qs = find_quantities(text, a, b)
+            qs = find_quantities(text, a, b, starts)
             if not qs:
                 continue
             found.extend(ctx.line(a, b, qs))
         doc.results["targets"] = _merge(found)
-
-
-def _line_spans(text: str):
-    pos = 0
-    for m in re.finditer(r"\n", text):
-        if m.start() > pos:
-            yield pos, m.start()
-        pos = m.end()
-    if pos < len(text):
-        yield pos, len(text)
 
 
 class _Ctx:
@@ -220,12 +214,13 @@ class _Ctx:
         self.text = doc.text
         self.prev_goal = False            # the sentence before set goals ("Phấn đấu … Tổng mức … đạt …")
         self.goal_cell = False            # reading a table cell whose column holds expected outputs
+        self._memo: dict[tuple[str, str], object] = {}
 
     # -- status ---------------------------------------------------------------------
 
     def year_of(self, clause: str, upto: int, where: Where, past: int | None = None) -> tuple[int | None, bool]:
         """(year the figure is due, whether the clause printed it); the figure is clause[upto:past]."""
-        c = _BASELINE.sub(lambda m: " " * len(m.group(0)), clause)
+        c = self._no_baseline(clause)
         before = list(_YEAR_IN.finditer(c, 0, upto))
         if before:
             m = before[-1]
@@ -234,7 +229,7 @@ class _Ctx:
         after = _YEAR_IN.search(c, past)
         if after and not re.search(r"\d+(?:,\d+)?\s*%", c[past:after.start()]):
             return int(after.group("y") or after.group("y2")), True
-        if _cue("recurring").search(c):
+        if _cue("recurring").test(c):
             return None, False
         return (where.year or self.plan_year or self.ref_year), False
 
@@ -264,21 +259,41 @@ class _Ctx:
             self.prev_goal = (bool(sent_goal) or went_on) and not self._reports(sent, strong=True)
         return out
 
-    def _goal_words(self, s: str) -> re.Match | None:
+    def _goal_words(self, s: str) -> bool:
+        # asked again for each figure of a clause: answered once per string
+        memo = self._memo.get(("goal", s), self)
+        if memo is not self:
+            return memo
+        self._memo[("goal", s)] = m = self._find_goal_words(s)
+        return m
+
+    def _find_goal_words(self, s: str) -> bool:
         s = _blank(s, _not_goal_words())
-        m = _cue("goal_words").search(s)
-        if m:
-            return m
+        if _cue("goal_words").test(s):
+            return True
         for rx in _year_goal_cues():
             for y in rx.finditer(s):
                 yr = int(y.group("year"))
                 if self.ref_year is None or yr >= self.ref_year:
-                    return y
-        return None
+                    return True
+        return False
 
-    def _reports(self, s: str, strong: bool) -> re.Match | None:
-        s = _BASELINE.sub(lambda m: " " * len(m.group(0)), s)
-        return _cue("report_words", strong_only=strong).search(s)
+    def _no_baseline(self, s: str) -> str:
+        """`s` with its baselines ("so với năm 2023") blanked, once per string."""
+        key = ("baseline", s)
+        b = self._memo.get(key)
+        if b is None:
+            b = self._memo[key] = _blank(s, _BASELINE)
+        return b
+
+    def _reports(self, s: str, strong: bool) -> bool:
+        key = ("strong" if strong else "report", s)
+        memo = self._memo.get(key, self)
+        if memo is not self:
+            return memo
+        b = self._no_baseline(s)
+        self._memo[key] = m = _cue("report_words", strong_only=strong).test(b)
+        return m
 
     def clause(self, ca: int, cb: int, sa: int, qs: list[Quantity]) -> list[Found]:
         text = self.text
@@ -319,14 +334,15 @@ class _Ctx:
             return None
         before = clause[:qa]
         near = before[-70:]
+        near_low = lower_for_words(near)
         for rx, dims in _not_goal_rules():
-            if (dims is None or q.dimension in dims) and rx.search(near):
+            if (dims is None or q.dimension in dims) and rx.test(near, near_low):
                 return None
-        if _cue("rule_after").search(clause[qb:qb + 80]) or _cue("rule_before").search(before):
+        if _cue("rule_after").test(clause[qb:qb + 80]) or _cue("rule_before").test(before):
             return None
         # a goal quoted as the yardstick of a result: "(chỉ tiêu đề ra là tối thiểu 98%)", "bằng 105% kế hoạch"
         ys = _cue("yardsticks")
-        if ys.search(before[-60:]):
+        if ys.test(before[-60:]):
             return None
         # "đạt 106%KH", "bằng 105% kế hoạch": a result measured against the plan
         if re.search(r"(?i)(?:đạt|bằng|vượt)\s*$", before) and \

@@ -8,20 +8,26 @@ from functools import lru_cache
 from vanban.extractors.places import find_provinces
 
 
-def _case_class(lower: bool) -> re.Pattern:
-    chars = [chr(cp) for cp in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))
-             if (chr(cp).islower() if lower else chr(cp).isupper())]
-    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+def _case_chars(lower: bool) -> list[str]:
+    return [chr(cp) for cp in list(range(0x41, 0x250)) + list(range(0x1E00, 0x1F00))
+            if (chr(cp).islower() if lower else chr(cp).isupper())]
 
 
-_LOWER_RX = _case_class(True)
-_UPPER_RX = _case_class(False)
+# The letters counted, as one table: lower case -> "l", capitals -> "U" (every
+# other character is kept, and none of them is "l" or "U"): one translate and
+# two counts in C.
+_CASE_TABLE = {**{ord(c): "l" for c in _case_chars(True)}, **{ord(c): "U" for c in _case_chars(False)}}
+_CASE_LIST: list[str] = []          # the same as a list, made on first use (see _as_list)
 
 
 def is_caps(s: str) -> bool:
     """Over 80 % of the letters are capitals."""
-    n_low = len(_LOWER_RX.findall(s))
-    n_up = len(_UPPER_RX.findall(s))
+    global _CASE_LIST
+    if not _CASE_LIST:
+        _CASE_LIST = _as_list(_CASE_TABLE, 0x1F00)
+    t = s.translate(_CASE_LIST)
+    n_low = t.count("l")
+    n_up = t.count("U")
     total = n_low + n_up
     return total > 0 and n_up / total > 0.8
 
@@ -40,11 +46,23 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+def _as_list(table: dict[int, str], size: int) -> list[str]:
+    """A translate table as a list indexed by code point (every character below
+    `size` mapped, to itself when the table leaves it; those above are left as
+    they are): str.translate looks a list up faster than a dict."""
+    return [table.get(cp, chr(cp)) for cp in range(size)]
+
+
+@lru_cache(maxsize=1)
+def _fold_list() -> list[str]:
+    return _as_list(_fold_table(), 0x1F00)
+
+
 def fold(s: str) -> str:
     """Capitals without accents, one character for one (`Độc lập` -> `DOC LAP`):
     offsets into the folded form are offsets into the original. OCR drops and
     swaps accents, so headers and signature blocks are matched on this form."""
-    return s.translate(_fold_table())
+    return s.translate(_fold_list())
 
 
 def _recapitalize_places(s: str) -> str:

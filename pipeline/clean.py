@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
+from vanban.extractors.alternation import line_starts_holding, scan
 from vanban.schemas.document import CleanText, RawDocument, TableSpans
 
 _CHAR_MAP = {
@@ -38,6 +40,28 @@ _CHAR_MAP = {
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
+# Identity offsets (`list(range(a, b))`) are sliced from one list kept between
+# documents: making a million int objects costs more than all of cleaning's
+# passes; copying a slice of shared ones is a memcpy. Kept to 2^18 entries (~9 MB).
+_IDENTITY_MAX = 1 << 18
+_identity_ints: list[int] = []
+
+
+def _identity(a: int, b: int) -> list[int]:
+    """list(range(a, b))."""
+    global _identity_ints
+    have = _identity_ints
+    if b > len(have) and len(have) < _IDENTITY_MAX:
+        have = _identity_ints = list(range(min(_IDENTITY_MAX, max(b, 2 * len(have), 4096))))
+    if b <= len(have):
+        return have[a:b]
+    if a >= len(have):
+        return list(range(a, b))
+    out = have[a:]
+    out.extend(range(len(have), b))
+    return out
+
+
 def _normalize_chars(raw: str) -> tuple[str, list[int]]:
     """NFC per combining sequence, character map, drops; with offsets.
 
@@ -46,9 +70,9 @@ def _normalize_chars(raw: str) -> tuple[str, list[int]]:
     the drops change, is rewritten and every character written for it points at
     the sequence's first raw character. Everything in between is copied as it is
     (offsets i -> i), so the work is done in C except at the sequences found."""
-    pattern = _special_pattern(frozenset(raw))
+    pattern = _special_pattern(frozenset(_UNCOMMON.findall(raw)))
     if pattern is None:
-        return raw, list(range(len(raw)))
+        return raw, _identity(0, len(raw))
     pieces: list[str] = []
     offs: list[int] = []
     last = 0
@@ -56,7 +80,7 @@ def _normalize_chars(raw: str) -> tuple[str, list[int]]:
         i, j = m.span()
         if i > last:
             pieces.append(raw[last:i])
-            offs.extend(range(last, i))
+            offs.extend(_identity(last, i))
         seq = m.group()
         if len(seq) > 1 or not seq.isascii():
             seq = unicodedata.normalize("NFC", seq)
@@ -66,7 +90,7 @@ def _normalize_chars(raw: str) -> tuple[str, list[int]]:
         last = j
     if last < len(raw):
         pieces.append(raw[last:])
-        offs.extend(range(last, len(raw)))
+        offs.extend(_identity(last, len(raw)))
     return "".join(pieces), offs
 
 
@@ -98,6 +122,13 @@ def _special_pattern(chars: frozenset[str]) -> re.Pattern | None:
     return re.compile("|".join(alts))
 
 
+# Characters that are never rewritten (printable ASCII, newline, precomposed Latin
+# letters that NFC keeps): the set of a text's other characters is found by one
+# scan that skips these in C, instead of a set of all its characters.
+_UNCOMMON = re.compile("[^\n\x20-\x7e" + "".join(
+    re.escape(chr(cp)) for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)] if _char_kind(chr(cp)) == 0) + "]")
+
+
 Edits = list[tuple[int, int, str]]        # (start, end, text written) of each replacement, in order
 
 
@@ -107,75 +138,171 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
     When every replacement keeps its length the map is unchanged (and not copied).
     `edits_out` receives every replacement, so positions can be carried through
     (`_move`)."""
-    edits: list[tuple[int, int, str]] = []
-    same_length = True
-    for m in pattern.finditer(text):
-        r = repl(m) if callable(repl) else repl
-        s, e = m.span()
-        if len(r) != e - s:
-            same_length = False
-        edits.append((s, e, r))
+    if isinstance(pattern, _Finder):
+        spans = pattern.spans(text)
+        edits = [(s, e, repl(text[s:e]) if callable(repl) else repl) for s, e in spans]
+        if not edits:
+            return text, offs
+        same_length = all(len(r) == e - s for s, e, r in edits)
+        pieces = []
+        last = 0
+        for s, e, r in edits:
+            pieces.append(text[last:s])
+            pieces.append(r)
+            last = e
+        pieces.append(text[last:])
+        new_text = "".join(pieces)
+    elif callable(repl):
+        edits = [(m.start(), m.end(), repl(m)) for m in pattern.finditer(text)]
+        if not edits:
+            return text, offs
+        same_length = all(len(r) == e - s for s, e, r in edits)
+        pieces: list[str] = []
+        last = 0
+        for s, e, r in edits:
+            pieces.append(text[last:s])
+            pieces.append(r)
+            last = e
+        pieces.append(text[last:])
+        new_text = "".join(pieces)
+    else:
+        # one replacement string: the text between the spans, joined by it
+        spans = [m.span() for m in pattern.finditer(text)]
+        if not spans:
+            return text, offs
+        edits = [(s, e, repl) for s, e in spans]
+        n = len(repl)
+        same_length = all(e - s == n for s, e in spans)
+        bounds = [0]
+        for s, e in spans:
+            bounds.append(s)
+            bounds.append(e)
+        bounds.append(len(text))
+        new_text = repl.join([text[bounds[i]:bounds[i + 1]] for i in range(0, len(bounds), 2)])
     if edits_out is not None:
         edits_out.extend(edits)
-    if not edits:
-        return text, offs
-    pieces: list[str] = []
-    last = 0
-    for s, e, r in edits:
-        pieces.append(text[last:s])
-        pieces.append(r)
-        last = e
-    pieces.append(text[last:])
     if same_length:
-        return "".join(pieces), offs
+        return new_text, offs
     new_offs: list[int] = []
+    extend = new_offs.extend
     last = 0
+    size = len(offs)
     for s, e, r in edits:
-        new_offs.extend(offs[last:s])
+        if last < s:
+            extend(offs[last:s])
         if len(r) == e - s:
-            new_offs.extend(offs[s:e])
-        else:
-            anchor = offs[s] if s < len(offs) else (offs[-1] if offs else 0)
-            new_offs.extend([anchor] * len(r))
+            extend(offs[s:e])
+        elif r:
+            anchor = offs[s] if s < size else (offs[-1] if offs else 0)
+            extend([anchor] * len(r))
         last = e
-    new_offs.extend(offs[last:])
-    return "".join(pieces), new_offs
+    extend(offs[last:])
+    return new_text, new_offs
 
 
 def _move(positions: list[int], edits: Edits) -> list[int]:
-    """Carry positions (boundaries between characters) through one pass's edits:
-    a position inside a replaced span lands inside what replaced it. Linear in
-    positions + edits once the positions are sorted."""
+    """Carry sorted positions (boundaries between characters) through one
+    pass's edits: a position inside a replaced span lands inside what replaced
+    it. The result is sorted too (the move is monotone). Between two edits every
+    position moves by the same amount: one slice per edit, not a step per
+    position."""
     if not edits or not positions:
         return positions
-    order = sorted(range(len(positions)), key=positions.__getitem__)
-    out = [0] * len(positions)
-    k, shift = 0, 0
-    for idx in order:
-        p = positions[idx]
-        while k < len(edits) and edits[k][1] <= p:
-            s, e, r = edits[k]
-            shift += len(r) - (e - s)
-            k += 1
-        if k < len(edits) and edits[k][0] < p:
-            s, e, r = edits[k]
-            out[idx] = s + shift + min(p - s, len(r))
-        else:
-            out[idx] = p + shift
+    out: list[int] = []
+    extend = out.extend
+    shift = lo = 0
+    n = len(positions)
+    for s, e, r in edits:
+        # before the edit (an insertion, s == e, counts as before what follows it)
+        hi = bisect_right(positions, s, lo) if e > s else bisect_left(positions, s, lo)
+        if lo < hi:
+            extend([p + shift for p in positions[lo:hi]] if shift else positions[lo:hi])
+        inside = bisect_left(positions, e, hi)
+        if hi < inside:
+            extend([s + shift + min(p - s, len(r)) for p in positions[hi:inside]])
+        shift += len(r) - (e - s)
+        lo = inside
+        if lo >= n:
+            break
+    if lo < n:
+        extend([p + shift for p in positions[lo:]] if shift else positions[lo:])
     return out
 
 
 # Markdown emphasis and table bars. A bar alone on a line (a table cell border
 # from a converted page) goes with its line; a bar inside a line becomes a space.
+# A pattern that opens with a repeat (`\*+`, `\n{3,}`) is tried at every position;
+# one that opens with a literal is searched for in C: so `\*\**` for `\*+`, and
+# the passes whose matches open with white space are found from the literal
+# they hold (`_Finder`).
 _BAR_LINE = re.compile(r"(?m)^[ \t]*\|[ \t|]*(?:\n|$)")
 _BAR_INLINE = re.compile(r"\s*\|\s*")
-_EMPHASIS = re.compile(r"\*+")
+_EMPHASIS = re.compile(r"\*\**")               # \*+
 _MD_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_SPACES = re.compile(r"[ ]{2,}")
+_SPACES = re.compile(r"  +")                   # [ ]{2,}
 _TRAIL_SPACE = re.compile(r"(?m)[ ]+$")
 _LEAD_SPACE = re.compile(r"(?m)^[ ]+")
-_MANY_BLANK = re.compile(r"\n{3,}")
+_MANY_BLANK = re.compile(r"\n\n\n+")            # \n{3,}
+
+
+class _Finder:
+    """The spans `pattern.finditer` gives, found by `spans(text)` from a literal
+    every match holds. With a `_Finder`, a callable replacement is given the
+    matched text."""
+
+    def __init__(self, pattern: re.Pattern, spans) -> None:
+        self.pattern = pattern
+        self.spans = spans
+
+
+def _bar_line_spans(text: str) -> list[tuple[int, int]]:
+    """`_BAR_LINE`: tried only at the start of a line that holds a bar."""
+    return [m.span() for m in scan(_BAR_LINE, text, line_starts_holding(text, "|"))]
+
+
+def _bar_inline_spans(text: str) -> list[tuple[int, int]]:
+    """`_BAR_INLINE`: each bar with the white space on either side (not before
+    where the last match ended)."""
+    out = []
+    end = 0
+    n = len(text)
+    q = text.find("|")
+    while q >= 0:
+        p = q
+        while p > end and text[p - 1].isspace():
+            p -= 1
+        e = q + 1
+        while e < n and text[e].isspace():
+            e += 1
+        out.append((p, e))
+        end = e
+        q = text.find("|", e)
+    return out
+
+
+def _trail_space_spans(text: str) -> list[tuple[int, int]]:
+    """`_TRAIL_SPACE`: the spaces before a newline or the end of the text."""
+    out = []
+    q = text.find(" \n")
+    while q >= 0:
+        p = q
+        while p > 0 and text[p - 1] == " ":
+            p -= 1
+        out.append((p, q + 1))
+        q = text.find(" \n", q + 2)
+    if text.endswith(" "):
+        p = len(text) - 1
+        while p > 0 and text[p - 1] == " ":
+            p -= 1
+        if not out or out[-1][1] <= p:
+            out.append((p, len(text)))
+    return out
+
+
+_BAR_LINE_F = _Finder(_BAR_LINE, _bar_line_spans)
+_BAR_INLINE_F = _Finder(_BAR_INLINE, _bar_inline_spans)
+_TRAIL_SPACE_F = _Finder(_TRAIL_SPACE, _trail_space_spans)
 _EDGES = re.compile(r"\A\s+|\s+\Z")
 
 # Words after which a phrase cannot end: a line ending on one continues.
@@ -184,7 +311,12 @@ _CONTINUES = {
     "để", "được", "là", "có", "những", "một", "từ", "đến", "hoặc",
     "quyết", "nghị", "chỉ", "kế", "thông", "luật",
 }
-_LINE_BREAK = re.compile(r"(?<=\S)\n(?=\S)")
+_WORD_WINDOW = max(map(len, _CONTINUES)) + 2
+# (the newline first, the look-behind after it: the engine skips from newline to newline)
+# A newline between two non-blank characters, but not after . ; : ! ? (kept
+# whatever follows): the newline first, the look-behind after it, so the engine
+# skips from newline to newline.
+_LINE_BREAK_OPEN = re.compile(r"\n(?<=[^\s.;:!?]\n)(?=\S)")
 _LIST_START = re.compile(r"(?:[-+•–]\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|Điều\s+\d)")
 
 
@@ -192,28 +324,50 @@ _RULE_CHARS = "-_=*~."            # a line of only these is a rule drawn in text
 _NUMBERED = re.compile(r"\d+[.)]\s")
 
 
-def _join_decision(text: str):
-    def repl(m: re.Match) -> str:
-        s, e = m.span()
-        prev = text[text.rfind("\n", 0, s) + 1:s]
-        nxt_end = text.find("\n", e)
-        nxt = text[e: nxt_end if nxt_end != -1 else len(text)]
-        ps, ns = prev.strip(), nxt.strip()
-        if not ps or not ns:
-            return "\n"
-        last = ps[-1]
-        if last in ".;:!?" or _LIST_START.match(nxt):
-            return "\n"
-        if not ps.strip(_RULE_CHARS) or not ns.strip(_RULE_CHARS):
-            return "\n"
-        first = ns[0]
-        if first.islower() or last in ",(-/" or prev.rsplit(None, 1)[-1].casefold() in _CONTINUES:
-            return " "
-        # Digit-led next line: join only when it does not look like a list item.
-        if first.isdigit() and not _NUMBERED.match(nxt):
-            return " "
-        return "\n"
-    return repl
+def _joins(text: str) -> list[int]:
+    """The newlines (between two non-blank characters) that break a line in
+    mid-phrase: each becomes a space. A newline is kept after a line ending in
+    . ; : ! ?, before a list item, next to a rule drawn in text; it is a join
+    when the next line starts in lower case, the line ends on , ( - / or on a
+    word that cannot end a phrase (`_CONTINUES`), or the next line starts with
+    a digit that is not an item's number. The tests have no side effects, so
+    the cheap ones come first: the reasons to join, then what forbids it."""
+    out: list[int] = []
+    n = len(text)
+    rule_chars = _RULE_CHARS
+    for m in _LINE_BREAK_OPEN.finditer(text):
+        s = m.start()
+        e = s + 1
+        last = text[s - 1]          # the previous line's last character (not white space, not . ; : ! ?)
+        first = text[e]             # the next line's first character (not white space)
+        nxt_end = -1
+        if not (first.islower() or last in ",(-/"):
+            # the line's last word, read from a window that holds it whole or shows
+            # it is longer than any word of _CONTINUES
+            ls = text.rfind("\n", max(0, s - _WORD_WINDOW - 1), s) + 1
+            lo = max(ls, s - _WORD_WINDOW)
+            tail = text[lo:s].rsplit(None, 1)
+            if not ((len(tail) == 2 or lo == ls) and tail and tail[-1].casefold() in _CONTINUES):
+                # a digit-led next line joins only when it does not look like a list item
+                if not first.isdigit():
+                    continue
+                nxt_end = text.find("\n", e)
+                if nxt_end < 0:
+                    nxt_end = n
+                if _NUMBERED.match(text, e, nxt_end):
+                    continue
+        if nxt_end < 0:
+            nxt_end = text.find("\n", e)
+            if nxt_end < 0:
+                nxt_end = n
+        if _LIST_START.match(text, e, nxt_end):
+            continue
+        if last in rule_chars and not text[text.rfind("\n", 0, s) + 1:s].strip().strip(rule_chars):
+            continue
+        if first in rule_chars and not text[e:nxt_end].strip().strip(rule_chars):
+            continue
+        out.append(s)
+    return out
 
 
 # pandoc's backslash escapes (`1\\.`, `\\-\\-`) and hard line breaks (a `\\` ending a line)
@@ -225,8 +379,13 @@ class _Positions:
 
     def __init__(self) -> None:
         self.pos: list[int] = []
+        # Once moved, the positions are kept sorted (`_sorted`), with each one's
+        # place in that order (`_rank`): a move keeps the order.
+        self._sorted: list[int] | None = None
+        self._rank: list[int] = []
 
     def add(self, p: int) -> int:
+        assert self._sorted is None, "positions are added before any pass moves them"
         self.pos.append(p)
         return len(self.pos) - 1
 
@@ -235,14 +394,25 @@ class _Positions:
         text, offs = _apply(text, offs, pattern, repl, edits if self.pos else None)
         # replacements that keep their length move nothing
         if self.pos and edits and any(len(r) != e - s for s, e, r in edits):
-            self.pos = _move(self.pos, edits)
+            if self._sorted is None:
+                order = sorted(range(len(self.pos)), key=self.pos.__getitem__)
+                self._sorted = [self.pos[i] for i in order]
+                self._rank = [0] * len(order)
+                for k, i in enumerate(order):
+                    self._rank[i] = k
+            self._sorted = _move(self._sorted, edits)
         return text, offs
+
+    def final(self) -> list[int]:
+        """The positions, in the order they were added."""
+        if self._sorted is None:
+            return self.pos
+        return [self._sorted[k] for k in self._rank]
 
 
 def _raw_to_text(offs: list[int], raw_pos: int) -> int:
     """The first position of the text whose raw offset is at or after raw_pos
     (offsets are in raw order here: before any table is rewritten)."""
-    from bisect import bisect_left
     return bisect_left(offs, raw_pos)
 
 
@@ -278,8 +448,8 @@ def clean(raw: RawDocument) -> CleanText:
     # Each pass is skipped when the text lacks what every match of it contains
     # (a plain `in` test is far cheaper than a regex scan that finds nothing).
     if "|" in text:
-        text, offs = track.apply(text, offs, _BAR_LINE, "")
-        text, offs = track.apply(text, offs, _BAR_INLINE, lambda m: "\n" if "\n" in m.group() else " ")
+        text, offs = track.apply(text, offs, _BAR_LINE_F, "")
+        text, offs = track.apply(text, offs, _BAR_INLINE_F, lambda t: "\n" if "\n" in t else " ")
     if "*" in text:
         text, offs = track.apply(text, offs, _EMPHASIS, "")
     if "\\" in text:
@@ -289,7 +459,7 @@ def clean(raw: RawDocument) -> CleanText:
     if "![" in text:
         text, offs = track.apply(text, offs, _MD_IMAGE, "")
     if " \n" in text or text.endswith(" "):
-        text, offs = track.apply(text, offs, _TRAIL_SPACE, "")
+        text, offs = track.apply(text, offs, _TRAIL_SPACE_F, "")
     if "\n " in text or text.startswith(" "):
         text, offs = track.apply(text, offs, _LEAD_SPACE, "")
     if "  " in text:
@@ -298,18 +468,24 @@ def clean(raw: RawDocument) -> CleanText:
         text, offs = track.apply(text, offs, _MANY_BLANK, "\n\n")
     # Joining broken lines comes last, so the positions of the joins it makes
     # are final (it keeps the length; nothing after it moves text but the trim).
-    edits: Edits = []
-    text, offs = _apply(text, offs, _LINE_BREAK, _join_decision(text), edits)
-    joined = [s for s, e, r in edits if r == " "]
+    joined = _joins(text)
+    if joined:
+        pieces, last = [], 0
+        for p in joined:
+            pieces.append(text[last:p])
+            last = p + 1
+        pieces.append(text[last:])
+        text = " ".join(pieces)
     # _EDGES (white space at either end) by slicing: the regex's `\s+\Z` is tried at
     # every run of white space in the text; str.strip() uses the same white space.
     lead = len(text) - len(text.lstrip())
     end = len(text.rstrip()) if lead < len(text) else lead
-    text, offs = text[lead:end], offs[lead:end]
+    if lead or end < len(text):
+        text, offs = text[lead:end], offs[lead:end]
     n = len(text)
     joined = [p - lead for p in joined if lead <= p < end]
     spans = []
-    pos = track.pos
+    pos = track.final()
     for source, rows in tables:
         out_rows = []
         for row in rows:
@@ -325,7 +501,8 @@ def clean(raw: RawDocument) -> CleanText:
             out_rows.append(cells)
         if any(s < e for row in out_rows for s, e in row):
             spans.append(TableSpans(rows=out_rows, source=source))
-    return CleanText(text=text, offsets=offs + [len(raw.text)], raw=raw, joined=joined, tables=spans)
+    offs.append(len(raw.text))          # (offs is this call's own list: no copy for one more entry)
+    return CleanText(text=text, offsets=offs, raw=raw, joined=joined, tables=spans)
 
 
 def clean_text(s: str) -> str:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from vanban.schemas.models import Span
 from vanban.schemas.structure import Structure
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vanban.schemas.models import Span
 
 
 @dataclass
@@ -116,6 +118,9 @@ class Doc:
         return {"text": self.text[start:end], "start": start, "end": end, "page": self.clean.page_at(start)}
 
     def span_model(self, start: int, end: int) -> Span:
+        # pydantic's models are imported when first needed: readers and the CLI's
+        # parent process use these classes without them
+        from vanban.schemas.models import Span
         return Span(**self.span(start, end))
 
 

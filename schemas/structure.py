@@ -75,9 +75,13 @@ class Part:
     children: list["Part"] = field(default_factory=list)
 
     def walk(self) -> Iterator["Part"]:
-        yield self
-        for c in self.children:
-            yield from c.walk()
+        # depth first, in text order, without a generator per level
+        stack = [self]
+        while stack:
+            p = stack.pop()
+            yield p
+            if p.children:
+                stack.extend(reversed(p.children))
 
     def contains(self, i: int) -> bool:
         return self.start <= i < self.end
@@ -110,6 +114,8 @@ class Structure:
     # The start offsets of each list of siblings, built on the first lookup
     # (a structure is built once, then only read).
     _starts: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Every part of each kind, in text order, also built on the first lookup.
+    _by_kind: dict[str, list[Part]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def walk(self) -> Iterator[Part]:
         for top in self.parts:
@@ -117,7 +123,12 @@ class Structure:
 
     def find(self, kind: str) -> list[Part]:
         """Every part of one kind, in text order."""
-        return [p for p in self.walk() if p.kind == kind]
+        if self._by_kind is None:
+            index: dict[str, list[Part]] = {}
+            for p in self.walk():
+                index.setdefault(p.kind, []).append(p)
+            self._by_kind = index
+        return list(self._by_kind.get(kind, ()))
 
     def first(self, kind: str) -> Part | None:
         for p in self.walk():

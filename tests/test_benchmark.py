@@ -56,8 +56,15 @@ def test_quick_run_writes_result_and_chart(quick):
         assert r["first"]["new"] == r["n"] and r["first"]["failed"] == 0
         assert r["rerun"]["skipped"] == r["n"] and r["rerun"]["new"] == 0
         assert r["first"]["peak_rss_total_mb"] > 0 and r["rerun_percent"] > 0
+    lin = res["linear"]
+    assert lin["factor"] == 8 and lin["large"]["chars"] >= 8 * lin["small"]["chars"] > 0
+    for k in ("small", "large"):
+        assert lin[k]["cpu_seconds"] > 0 and lin[k]["peak_rss_mb"] >= lin[k]["rss_before_mb"] > 0
+        assert lin[k]["items"] > 0                      # the text is real: the extractors find things in it
+    assert lin["time_ratio"] > 0 and "linear time" in stdout
     goals = {g["goal"] for g in res["goals"]}
     assert any("underthesea" in g for g in goals) and any("RSS" in g for g in goals)
+    assert any("linear time" in g for g in goals) and any("one core" in g for g in goals)
     docs = res["documents"]
     assert len(docs) == t["docs"] + res["pdf"]["docs"]
     for d in docs.values():

@@ -21,6 +21,7 @@ line is looked at a bounded number of times.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from operator import attrgetter
 
 from vanban.pipeline.structure.header import find_anchor, is_caps, parse_header
 from vanban.pipeline.structure.lines import Line, fold, physical_lines
@@ -311,9 +312,12 @@ def _footnotes(parts: list[Part], text: str) -> list[Part]:
     return parts
 
 
+_START_END = attrgetter("start", "end")
+
+
 def _ordered(parts: list[Part]) -> list[Part]:
     # siblings do not overlap: only an empty part shares its start with another, and goes first
-    parts = sorted(parts, key=lambda p: (p.start, p.end))
+    parts = sorted(parts, key=_START_END)
     for p in parts:
         if p.children:
             p.children = _ordered(p.children)

@@ -39,6 +39,49 @@ class Line:
 
 def physical_lines(text: str, joined: list[int]) -> list[Line]:
     """Every non-blank printed line, in order."""
+    page_marks = ("PAGE" in text or "page" in text) and _PAGE_MARK.search(text) is not None
+    if page_marks:
+        return _lines_cut_at_marks(text, joined)
+    # A joined break is a space in the text: written as "\r" (which cleaned text
+    # never holds) it splits like a newline, and the pieces keep their offsets.
+    if joined:
+        parts, last = [], 0
+        for c in sorted(joined):
+            parts.append(text[last:c])
+            last = c + 1
+        parts.append(text[last:])
+        marked = "\r".join(parts)
+    else:
+        marked = text
+    out: list[Line] = []
+    append = out.append
+    pos = 0
+    blank = True
+    for raw_line in marked.split("\n"):
+        n = len(raw_line)
+        if not raw_line or raw_line.isspace():
+            blank = True
+        elif "\r" not in raw_line:
+            st = raw_line.strip()
+            a2 = pos + n - len(raw_line.lstrip())
+            append(Line(a2, a2 + len(st), st, True, blank))
+            blank = False
+        else:
+            a, hard = pos, True
+            for piece in raw_line.split("\r"):
+                ps = piece.strip()
+                if ps:
+                    a2 = a + len(piece) - len(piece.lstrip())
+                    append(Line(a2, a2 + len(ps), ps, hard, blank))
+                    blank = False
+                a += len(piece) + 1
+                hard = False
+        pos += n + 1
+    return out
+
+
+def _lines_cut_at_marks(text: str, joined: list[int]) -> list[Line]:
+    """`physical_lines` of a text with page markers (`--- PAGE 2 ---`), which cut lines too."""
     out: list[Line] = []
     append = out.append
     cuts = sorted(joined)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from vanban.extractors.alternation import line_starts_holding, scan
 from vanban.schemas.document import TableSpans
 
 _GRID_BORDER = re.compile(r"[ \t]*\+(?:[-=:]+\+)+[ \t]*")
@@ -69,7 +70,8 @@ def bar_tables(text: str) -> list[TableSpans]:
     empty cells. Text before the first bar or after the last is not the table's."""
     if "|" not in text:
         return []
-    bars = [m.span() for m in _BAR_ONLY.finditer(text)]
+    # (tried only at the start of lines that hold a bar)
+    bars = [m.span() for m in scan(_BAR_ONLY, text, line_starts_holding(text, "|"))]
     tables: list[TableSpans] = []
     i = 0
     while i < len(bars):
@@ -122,7 +124,7 @@ def markdown_tables(text: str) -> list[TableSpans]:
     if "|" not in text or "---" not in text:
         return []
     tables: list[TableSpans] = []
-    for m in _MD_SEP_LINE.finditer(text):
+    for m in scan(_MD_SEP_LINE, text, line_starts_holding(text, "---")):
         hs = text.rfind("\n", 0, max(m.start() - 1, 0)) + 1
         he = m.start() - 1
         if he <= hs or not _MD_ROW.fullmatch(text, hs, he):

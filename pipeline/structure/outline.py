@@ -12,7 +12,7 @@ not read as headings: the table is one block of the outline.
 from __future__ import annotations
 
 from vanban.pipeline.structure.header import is_caps
-from vanban.pipeline.structure.lines import Line, fold, is_rule
+from vanban.pipeline.structure.lines import _RULE_CHARS, Line, fold
 from vanban.pipeline.structure.rules import is_basis, rules, style_of
 from vanban.schemas.structure import Part
 
@@ -96,7 +96,8 @@ def build_outline(lines: list[Line], i0: int, i1: int, tables: list[Part], text:
                 j += 1
             ti += 1
             continue
-        if is_rule(ln.text):
+        t = ln.text                    # (a line's text is stripped: is_rule inlined, its cheap test first)
+        if t[0] in _RULE_CHARS and len(t) >= 2 and not t.strip(_RULE_CHARS):
             j += 1
             continue
         if last is not None and (not ln.hard or _runs_on(text, last, ln)):

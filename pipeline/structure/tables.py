@@ -9,10 +9,13 @@ carry their column index and, under a header row, the column's heading.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 
 from vanban.schemas.document import TableSpans
 from vanban.schemas.structure import Part
 
+_START_END = attrgetter("start", "end")
+_START = attrgetter("start")
 MAX_CELL = 3000             # a cell longer than this is a page frame, not data
 _NUMERIC = re.compile(r"[\d.,%\s()/+-]+")
 
@@ -42,14 +45,14 @@ def table_part(t: TableSpans, text: str) -> Part | None:
                 prev = c.end
             elif prev is not None:
                 c.start = c.end = prev
-        cells.sort(key=lambda c: (c.start, c.end))
+        cells.sort(key=_START_END)
         rs = min(c.start for c in cells)
         re_ = max(c.end for c in cells)
         rp = Part("row", rs, re_, attrs={"row": str(ri)}, children=cells)
         if ri == 0 and header:
             rp.attrs["header"] = "1"
         row_parts.append(rp)
-    row_parts.sort(key=lambda r: r.start)
+    row_parts.sort(key=_START)
     # rows must not overlap (a reader's odd spans): drop a row that does
     kept: list[Part] = []
     for r in row_parts:
