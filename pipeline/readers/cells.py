@@ -13,8 +13,9 @@ the text stays exactly what it was and the structure stage gets the table:
 - `remap` moves the spans when the whole text is converted afterwards from a
   legacy font (TCVN3 / VNI), which can change the text's length.
 
-Sizes are bounded: a merge is clamped to MAX_SPAN positions and a table to
-MAX_CELLS positions, so a file declaring colspan="1000000" cannot grow memory.
+Sizes are bounded: a merge is clamped to MAX_SPAN positions and all tables of
+a document together to MAX_CELLS positions (the grids share one `budget`), so a
+file declaring colspan="1000000" on every cell cannot grow memory.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from vanban.pipeline.readers.legacy import tcvn3_to_unicode, vni_to_unicode
 from vanban.schemas.document import TableSpans
 
 MAX_SPAN = 1000             # the largest colspan HTML allows; rowspan clamped alike
-MAX_CELLS = 200_000         # positions of one table's grid (real tables hold a few hundred)
+MAX_CELLS = 300_000         # positions of a document's tables (a long statistical annex holds tens of thousands)
 
 
 class Cell:
@@ -102,12 +103,13 @@ def join_lines(lines) -> str:
 class Grid:
     """A table's cells by row and column, with merged cells listed once."""
 
-    def __init__(self, source: str, header: int = 0) -> None:
+    def __init__(self, source: str, budget: list[int] | None = None) -> None:
         self.source = source
-        self.header = header
+        self.header = 0                             # leading rows the file marks as headings
+        # positions left for the document's tables, shared by its grids
+        self.budget = budget if budget is not None else [MAX_CELLS]
         self.rows: list[list[Cell | None]] = []     # None: a position another cell covers, or none
         self.merges: list[list[int]] = []           # [row, col, rows, cols]
-        self.size = 0
         self.full = False                           # MAX_CELLS reached: later cells are not placed
         self._below: set[tuple[int, int]] = set()   # positions a rowspan from above covers
 
@@ -117,9 +119,11 @@ class Grid:
     def next_free(self) -> int:
         """The current row's next column not covered by a cell from a row above."""
         r = len(self.rows) - 1
-        while (r, len(self.rows[r])) in self._below and self._put(None):
-            pass
-        return len(self.rows[r])
+        row = self.rows[r]
+        while (r, len(row)) in self._below:
+            self._below.discard((r, len(row)))
+            row.append(None)            # counted when the cell above claimed it
+        return len(row)
 
     def skip(self, n: int) -> None:
         """n positions of the current row that hold no cell of their own."""
@@ -129,7 +133,8 @@ class Grid:
 
     def add(self, cell: Cell, cols: int = 1, rows: int = 1) -> None:
         """`cell` at the current row's next free column, covering `cols` columns
-        and `rows` rows (the positions below are skipped when their rows come)."""
+        and `rows` rows (the positions below are skipped when their rows come;
+        the caller clips `rows` to the rows the table has)."""
         cols = max(1, min(cols, MAX_SPAN))
         rows = max(1, min(rows, MAX_SPAN))
         r = len(self.rows) - 1
@@ -140,9 +145,10 @@ class Grid:
         if cols > 1 or rows > 1:
             self.merges.append([r, col, rows, cols])
             for dr in range(1, rows):
-                if len(self._below) + cols > MAX_CELLS:
+                if cols > self.budget[0]:
                     self.full = True
                     break
+                self.budget[0] -= cols
                 self._below.update((r + dr, col + dc) for dc in range(cols))
 
     def extend_down(self, col: int, cols: int) -> bool:
@@ -167,11 +173,11 @@ class Grid:
         self.merges.append([row, col, 1, 1 + by])
 
     def _put(self, cell: Cell | None) -> bool:
-        if self.size >= MAX_CELLS:
+        if self.budget[0] <= 0:
             self.full = True
             return False
         self.rows[-1].append(cell)
-        self.size += 1
+        self.budget[0] -= 1
         return True
 
     def spans(self) -> TableSpans:

@@ -36,8 +36,8 @@ import zipfile
 from pathlib import Path
 
 from vanban.pipeline.readers.base import RawDocument, ReadError
-from vanban.pipeline.readers.cells import (LEGACY_CONVERTERS, Cell, Grid, Mark, has_text, is_blank, join_lines,
-                                           remap, text_len)
+from vanban.pipeline.readers.cells import (LEGACY_CONVERTERS, MAX_CELLS, Cell, Grid, Mark, has_text, is_blank,
+                                           join_lines, remap, text_len)
 from vanban.pipeline.readers.legacy import fix_legacy_text
 from vanban.schemas.document import TableSpans
 
@@ -352,6 +352,7 @@ class _Doc:
         # `Mark`s so that joining the lines gives its offsets.
         self.cells = cells
         self.grids: list[Grid] = []
+        self.budget = [MAX_CELLS]                   # grid positions left for the document's tables
 
     def paragraph(self, p, extra: list[str]) -> str:
         """Text of one w:p; text boxes found inside go to `extra`."""
@@ -453,7 +454,7 @@ class _Doc:
     def table(self, tbl) -> list:
         lines: list = []
         # A table holding another table is a layout frame: only the inner ones are data.
-        grid = Grid("docx") if self.cells and tbl.find(f".//{W}tbl") is None else None
+        grid = Grid("docx", self.budget) if self.cells and tbl.find(f".//{W}tbl") is None else None
         heading = grid is not None
         for tr in tbl.iter(f"{W}tr"):
             if _owner_table(tr) is not tbl:
@@ -592,8 +593,8 @@ def docx_text(path: str | Path, z: zipfile.ZipFile) -> tuple[str, list[str], lis
     text = join_lines(lines)
     tables = [t for t in (g.spans() for g in doc.grids) if has_text(t)]
     if any(g.full for g in doc.grids):
-        warnings.append("a table has more cells than can be kept as cells: its cells past the limit are "
-                        "text only")
+        warnings.append(f"the tables hold more than {MAX_CELLS:,} cells: the cells past that are kept as text "
+                        "only, not as table cells")
     if note_lines:
         text = text.rstrip("\n") + "\n\n" + "\n".join(note_lines)
     return text, warnings, tables

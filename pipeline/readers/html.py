@@ -37,7 +37,7 @@ import re
 from pathlib import Path
 
 from vanban.pipeline.readers.base import read_bytes, RawDocument, ReadError
-from vanban.pipeline.readers.cells import LEGACY_CONVERTERS, Cell, Grid, has_text, remap
+from vanban.pipeline.readers.cells import LEGACY_CONVERTERS, MAX_CELLS, Cell, Grid, has_text, remap
 from vanban.schemas.document import TableSpans
 from vanban.pipeline.readers.legacy import fix_legacy_text
 
@@ -596,7 +596,7 @@ def _extract(html: str, path: str) -> tuple[str, dict[str, str], list[str], list
             raise ReadError(path, "no article text in the page (only menus, links or nothing visible)")
         warnings.append("no main article found: all visible page text kept")
         text = "\n".join(ln.text for ln in lines)
-        return text, _meta(head, None, None, None, all_lines_raw), warnings, _tables(lines, 0, body)
+        return text, _meta(head, None, None, None, all_lines_raw), warnings, _tables(lines, 0, body, warnings)
 
     # The body starts at its first prose paragraph.
     first_para = None
@@ -697,7 +697,7 @@ def _extract(html: str, path: str) -> tuple[str, dict[str, str], list[str], list
     parts.append("\n".join(ln.text for ln in body_lines))
     text = "\n\n".join(parts)
     first = sum(len(x) + 2 for x in parts[:-1]) + sum(len(ln.text) + 1 for ln in lead)
-    tables = _tables(body_lines[len(lead):], first, content)
+    tables = _tables(body_lines[len(lead):], first, content, warnings)
     meta = _meta(head, headline, date_text, byline[1] if byline else None, all_lines_raw)
     if headline_el is None:
         warnings.append("no headline element found: title taken from page metadata")
@@ -706,71 +706,66 @@ def _extract(html: str, path: str) -> tuple[str, dict[str, str], list[str], list
 
 # ---- tables ---------------------------------------------------------------------
 
-def _cell_of(el, scope):
-    """The innermost <td>/<th> holding `el` inside `scope` (not scope itself), or None."""
-    a = el
-    while a is not None and a is not scope:
-        if _tag(a) in CELL_TAGS:
-            return a
-        a = a.getparent()
-    return None
-
-
-def _table_of(el):
-    a = el.getparent()
-    while a is not None and _tag(a) != "table":
-        a = a.getparent()
-    return a
-
-
 def _span_attr(el, name: str) -> int:
     v = (el.get(name) or "").strip()
     return int(v) if v.isdigit() and len(v) <= 6 else 1
 
 
-def _tables(lines: list[Line], first: int, scope) -> list[TableSpans]:
-    """Cell spans of the tables whose cells hold `lines`, which are joined by
-    newlines starting at offset `first` of the text."""
-    cells: dict = {}                # td/th element -> Cell
-    tables: list = []               # table elements, in text order
-    seen: set = set()
+def _tables(lines: list[Line], first: int, scope, warnings: list[str]) -> list[TableSpans]:
+    """Cell spans of the tables inside `scope` whose cells hold `lines` (joined
+    by newlines from offset `first` of the text). One pass over the tables'
+    elements: each element inside an innermost table's cell maps to that cell."""
+    owner: dict = {}                # element -> its td/th
+    found = []                      # innermost tables, with their rows of cells
+    for t in scope.iter("table"):
+        if t.find(".//table") is not None:
+            continue                # a layout frame: the tables inside it are the data
+        rows = []
+        for tr in t.iter("tr"):
+            tds = [td for td in tr if _tag(td) in CELL_TAGS]
+            for td in tds:
+                for el in td.iter():
+                    owner[el] = td
+            rows.append((tr, tds))
+        found.append(rows)
+    if not found:
+        return []
+    cells: dict = {}                # td/th -> Cell
     pos = first
     for ln in lines:
         start, pos = pos, pos + len(ln.text) + 1
-        td = _cell_of(ln.el, scope) if ln.el is not None else None
+        td = owner.get(ln.el)
         if td is None:
             continue
         c = cells.get(td)
         if c is None:
             c = cells[td] = Cell()
             c.start = start
-            t = _table_of(td)
-            if t is not None and t not in seen:
-                seen.add(t)
-                tables.append(t)
         c.end = start + len(ln.text)
-    out: list[TableSpans] = []
-    for t in tables:
-        if t.find(".//table") is not None:
-            continue                # a layout frame: the tables inside it are the data
-        grid = Grid("html")
+    out: list[tuple[int, TableSpans]] = []
+    budget = [MAX_CELLS]            # grid positions left for the page's tables
+    for rows in found:
+        if not any(td in cells for _, tds in rows for td in tds):
+            continue
+        grid = Grid("html", budget)
         heading = True
-        for tr in t.iter("tr"):
-            if _table_of(tr) is not t:
-                continue
-            tds = [td for td in tr if _tag(td) in CELL_TAGS]
+        for ri, (tr, tds) in enumerate(rows):
             grid.new_row()
-            in_head = any(_tag(a) == "thead" for a in (tr.getparent(),) if a is not None)
+            in_head = _tag(tr.getparent()) == "thead" if tr.getparent() is not None else False
             if heading and tds and (in_head or all(_tag(td) == "th" for td in tds)):
                 grid.header += 1
             else:
                 heading = False
             for td in tds:
-                grid.add(cells.get(td) or Cell(), cols=_span_attr(td, "colspan"), rows=_span_attr(td, "rowspan"))
+                grid.add(cells.get(td) or Cell(), cols=_span_attr(td, "colspan"),
+                         rows=min(_span_attr(td, "rowspan"), len(rows) - ri))     # as browsers clip it
         spans = grid.spans()
         if has_text(spans):
-            out.append(spans)
-    return out
+            out.append((min(s for r in spans.rows for s, e in r if s < e), spans))
+    if budget[0] <= 0:
+        warnings.append(f"the tables hold more than {MAX_CELLS:,} cells: the cells past that are kept as text "
+                        "only, not as table cells")
+    return [t for _, t in sorted(out, key=lambda x: x[0])]
 
 
 def _ordered_blocks(body, pos):
