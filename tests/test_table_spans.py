@@ -241,14 +241,40 @@ def test_docx_table_is_a_table_part_and_its_goals_are_read(tmp_path):
     assert got == {("Tỷ lệ che phủ rừng", 55, "%", 2030), ("Số xã đạt chuẩn nông thôn mới", 120, "xã", 2030)}
 
 
-def test_html_table_is_a_table_part(tmp_path):
+def test_html_table_is_a_table_part_with_both_heading_rows(tmp_path):
     f = tmp_path / "kh.html"
     f.write_text(PAGE, encoding="utf-8")
     c = clean(read_html(f))
     s, table = _table_part(c)
     assert table.attrs["source"] == "html" and table.attrs["rows"] == "4"
     head, sub, growth, income = table.children
-    assert head.attrs.get("header") == "1"
+    assert head.attrs.get("header") == sub.attrs.get("header") == "1"       # <thead>'s two rows
     assert [c.text[x.start:x.end] for x in growth.children] == ["Tốc độ tăng trưởng GRDP", "%", "8,5", "10"]
     assert c.text[income.children[0].start:income.children[0].end] == "Thu nhập bình quân đầu người"   # lines joined
-    assert growth.children[1].attrs["column"] == "Đơn vị tính"
+    # `Kế hoạch` (colspan 2) heads both year columns
+    assert [x.attrs.get("column") for x in growth.children] == ["Chỉ tiêu", "Đơn vị tính", "Kế hoạch Năm 2026",
+                                                                 "Kế hoạch Năm 2030"]
+    assert [x.attrs.get("heading") for x in head.children][2:] == ["Kế hoạch Năm 2026", "Kế hoạch Năm 2030"]
+    # and the targets extractor reads each year's column
+    got = {(t.indicator, t.value, t.unit, t.year) for t in extract_file(f).targets if t.rule == "table"}
+    assert got == {("Tốc độ tăng trưởng GRDP", 8.5, "%", 2026), ("Tốc độ tăng trưởng GRDP", 10, "%", 2030),
+                   ("Thu nhập bình quân đầu người", 150, "triệu đồng", 2030)}
+
+
+def test_docx_heading_merged_down_makes_two_heading_rows(tmp_path):
+    """No row marked as a heading, but the first row's labels are merged down over
+    the second: both are the header, and a column's heading joins them."""
+    unmarked = GOALS_TABLE.replace("<w:trPr><w:tblHeader/></w:trPr>", "")
+    raw = read_docx(make_docx(tmp_path / "u.docx", p("Các chỉ tiêu chủ yếu của kế hoạch:") + unmarked))
+    assert raw.tables[0].header == 0
+    c = clean(raw)
+    s, table = _table_part(c)
+    rows = table.children
+    assert [r.attrs.get("header") for r in rows] == ["1", "1", None, None, None, None]
+    growth = rows[3]
+    assert [x.attrs.get("column") for x in growth.children] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch Năm 2026",
+                                                                 "Kế hoạch Năm 2030"]
+    # without merges the second row is data, as before
+    plain = TableSpans(rows=c.tables[0].rows, source="docx")
+    from vanban.pipeline.structure.tables import table_part
+    assert [r.attrs.get("header") for r in table_part(plain, c.text).children][:2] == ["1", None]
