@@ -49,7 +49,8 @@ def table_targets(doc, ctx: "_Ctx"):
         head = next((r for r in rows if r.attrs.get("header") == "1"), None)
         if head is None:
             continue
-        heads = [collapse(text[c.start:c.end]) for c in _cells(head)]
+        # a heading over several rows (Kế hoạch / Năm 2026 | Năm 2030) is on the first row's cells
+        heads = [c.attrs.get("heading") or collapse(text[c.start:c.end]) for c in _cells(head)]
         ind_col = next((k for k, h in enumerate(heads) if _INDICATOR_COL.search(h)), None)
         unit_col = next((k for k, h in enumerate(heads) if _UNIT_COL.search(h)), None)
         out_cols = [k for k, h in enumerate(heads) if _OUTPUT_COL.search(h)]
@@ -67,7 +68,7 @@ def table_targets(doc, ctx: "_Ctx"):
         if where.kind in ("budget", "criteria"):
             continue
         for r in rows:
-            if r is head:
+            if r.attrs.get("header") == "1":
                 continue
             cells = _cells(r)
             if ind_col is not None and value_cols and ind_col < len(cells):

@@ -200,6 +200,9 @@ class TargetExtractor:
             if not qs:
                 continue
             found.extend(ctx.line(a, b, qs))
+        # in text order, so that a goal is kept where it is first set and a table
+        # row restating it later (an appendix's Sản phẩm column) merges into it
+        found.sort(key=lambda f: f.target.start)
         doc.results["targets"] = _merge(found)
 
 

@@ -421,7 +421,7 @@ def clean(raw: RawDocument) -> CleanText:
 
     text, offs = _normalize_chars(raw.text)
     track = _Positions()
-    tables: list[tuple[str, list[list[tuple[int, int]]]]] = []     # cells as indices into track.pos
+    tables: list[tuple[TableSpans, list[list[tuple[int, int]]]]] = []     # cells as indices into track.pos
 
     def keep(found: list[TableSpans], shift=None) -> None:
         for t in found:
@@ -433,7 +433,7 @@ def clean(raw: RawDocument) -> CleanText:
                         s, e = shift(s), shift(e)
                     cells.append((track.add(s), track.add(e)))
                 rows.append(cells)
-            tables.append((t.source, rows))
+            tables.append((t, rows))
 
     # Tables first: the reader's (raw offsets), then those drawn in markup,
     # before the passes below remove the bars.
@@ -486,7 +486,7 @@ def clean(raw: RawDocument) -> CleanText:
     joined = [p - lead for p in joined if lead <= p < end]
     spans = []
     pos = track.final()
-    for source, rows in tables:
+    for found, rows in tables:
         out_rows = []
         for row in rows:
             cells = []
@@ -500,7 +500,8 @@ def clean(raw: RawDocument) -> CleanText:
                 cells.append((s, e))
             out_rows.append(cells)
         if any(s < e for row in out_rows for s, e in row):
-            spans.append(TableSpans(rows=out_rows, source=source))
+            # the same rows and columns: what the file's markup said of them (header, merges) holds
+            spans.append(TableSpans(rows=out_rows, source=found.source, header=found.header, merges=found.merges))
     offs.append(len(raw.text))          # (offs is this call's own list: no copy for one more entry)
     return CleanText(text=text, offsets=offs, raw=raw, joined=joined, tables=spans)
 

@@ -36,9 +36,19 @@ class TableSpans:
     table belongs to (raw text on a `RawDocument`, normalized text on a
     `CleanText`). An empty cell is an empty span. `source` says where the table
     came from: bars (a converted page's `|` lines), markdown, grid (pandoc),
-    docx, html or pdf."""
+    docx, html or pdf.
+
+    What a file's markup says beyond the spans (docx, html): `header` is the
+    number of leading rows it marks as the table's heading (HTML <thead> or rows
+    of <th> only; Word's "repeat as header row"), 0 when it marks none; `merges`
+    lists each cell merged over several positions as (row, column, rows, columns)
+    (Word's gridSpan / vMerge, HTML's colspan / rowspan). Such a cell's span
+    stands at its first position; the other positions it covers are empty spans,
+    so the k-th span of every row is column k."""
     rows: list[list[tuple[int, int]]]
     source: str = ""
+    header: int = 0
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 @dataclass

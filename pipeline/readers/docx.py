@@ -10,6 +10,18 @@ Footnotes and endnotes are appended at the end after a blank line, each as
 "[n] text". Deleted tracked changes, hidden text, field codes and the
 fallback copies of text boxes are left out.
 
+Every table is also given as cell spans (`RawDocument.tables`, source "docx"):
+row by row, a span per grid column, each cell's span running from its first
+line to its last, an empty cell an empty span. A cell merged across columns
+(gridSpan, or the old hMerge) or down rows (vMerge) holds its span at its first
+position and is listed in the table's `merges`; the positions it covers are
+empty spans. Rows marked "repeat as header row" (tblHeader) at the top are the
+table's `header`. A table that holds another table is a layout frame (a page
+laid out in a grid, a signature block beside the recipients): only the tables
+inside it are given, each as its own table. Tables in footnotes are not given.
+The spans point into the text as it is written above: the text is the same
+whether or not the tables are recorded.
+
 The zip is checked from its directory before anything is decompressed: a
 member or total that would unpack too large, or an extreme compression ratio
 (a zip bomb), is refused. XML is parsed without entity expansion or DTDs.
@@ -24,7 +36,10 @@ import zipfile
 from pathlib import Path
 
 from vanban.pipeline.readers.base import RawDocument, ReadError
+from vanban.pipeline.readers.cells import (LEGACY_CONVERTERS, MAX_CELLS, Cell, Grid, Mark, has_text, is_blank,
+                                           join_lines, remap, text_len)
 from vanban.pipeline.readers.legacy import fix_legacy_text
+from vanban.schemas.document import TableSpans
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -330,9 +345,14 @@ class Numbering:
 # ---- text -----------------------------------------------------------------------
 
 class _Doc:
-    def __init__(self, numbering: Numbering) -> None:
+    def __init__(self, numbering: Numbering, cells: bool = True) -> None:
         self.numbering = numbering
         self.notes: list[tuple[str, str]] = []      # (kind, id) in order of reference
+        # Tables found, as grids of cells; each cell's lines are put between
+        # `Mark`s so that joining the lines gives its offsets.
+        self.cells = cells
+        self.grids: list[Grid] = []
+        self.budget = [MAX_CELLS]                   # grid positions left for the document's tables
 
     def paragraph(self, p, extra: list[str]) -> str:
         """Text of one w:p; text boxes found inside go to `extra`."""
@@ -431,11 +451,26 @@ class _Doc:
             if choice is not None:
                 lines.extend(self.block(choice))
 
-    def table(self, tbl) -> list[str]:
-        lines: list[str] = []
+    def table(self, tbl) -> list:
+        lines: list = []
+        # A table holding another table is a layout frame: only the inner ones are data.
+        grid = Grid("docx", self.budget) if self.cells and tbl.find(f".//{W}tbl") is None else None
+        heading = grid is not None
         for tr in tbl.iter(f"{W}tr"):
             if _owner_table(tr) is not tbl:
                 continue
+            if grid is not None:
+                grid.new_row()
+                trpr = tr.find(f"{W}trPr")
+                if heading and _on(trpr, "tblHeader"):
+                    grid.header += 1
+                else:
+                    heading = False
+                if trpr is not None:
+                    before = trpr.find(f"{W}gridBefore")
+                    if before is not None:
+                        grid.skip(_int(before.get(f"{W}val"), 0, 0, 63))
+            owner = None            # the row's last cell that holds a position (for hMerge)
             for tc in tr:
                 if tc.tag == f"{W}sdt":
                     tcs = tc.findall(f".//{W}tc")
@@ -443,14 +478,60 @@ class _Doc:
                     tcs = [tc] if tc.tag == f"{W}tc" else []
                 for cell in tcs:
                     cell_lines = [ln for ln in self.block(cell)]
-                    while cell_lines and not cell_lines[-1].strip():
+                    while cell_lines and is_blank(cell_lines[-1]):
                         cell_lines.pop()
-                    while cell_lines and not cell_lines[0].strip():
+                    while cell_lines and is_blank(cell_lines[0]):
                         cell_lines.pop(0)
-                    if cell_lines:
+                    if grid is not None:
+                        owner = self._place(grid, cell, bool(cell_lines), owner, lines, cell_lines)
+                    elif cell_lines:
                         lines.extend(cell_lines)
                         lines.append("")
+        if grid is not None:
+            self.grids.append(grid)
         return lines
+
+    def _place(self, grid: Grid, tc, has_lines: bool, owner, lines: list, cell_lines: list):
+        """Put one w:tc on the grid (and its lines, between marks, on `lines`).
+        Returns the (row, column) of the cell that now ends the row."""
+        pr = tc.find(f"{W}tcPr")
+        span = 1
+        vmerge = hmerge = None
+        if pr is not None:
+            gs = pr.find(f"{W}gridSpan")
+            if gs is not None:
+                span = _int(gs.get(f"{W}val"), 1, 1, 63)     # Word's grid has at most 63 columns
+            vmerge, hmerge = pr.find(f"{W}vMerge"), pr.find(f"{W}hMerge")
+        if not has_lines:
+            # A merge's continuation holds no text of its own: the cell it continues covers it.
+            if vmerge is not None and vmerge.get(f"{W}val") in (None, "continue"):
+                col = grid.next_free()
+                if grid.extend_down(col, span):
+                    grid.skip(span)
+                    return owner
+            if hmerge is not None and hmerge.get(f"{W}val") in (None, "continue") and owner is not None:
+                grid.widen(owner[0], owner[1], span)
+                grid.skip(span)
+                return owner
+        c = Cell()
+        col = grid.next_free()
+        grid.add(c, cols=span)
+        if has_lines:
+            lines.append(Mark(c, Mark.OPEN))
+            lines.extend(cell_lines)
+            lines.append(Mark(c, Mark.CLOSE))
+            lines.append("")
+        else:
+            lines.append(Mark(c, Mark.EMPTY))
+        return (len(grid.rows) - 1, col)
+
+
+def _on(parent, name: str) -> bool:
+    """A Word on/off property (<w:tblHeader/>, w:val="1"/"true"/"on") set on `parent`."""
+    if parent is None:
+        return False
+    el = parent.find(f"{W}{name}")
+    return el is not None and (el.get(f"{W}val") or "true").lower() not in ("0", "false", "off")
 
 
 def _owner_table(tr):
@@ -475,7 +556,8 @@ def _notes(path, z, name: str, kind: str, doc: _Doc, warnings: list[str]) -> dic
     return out
 
 
-def docx_text(path: str | Path, z: zipfile.ZipFile) -> tuple[str, list[str]]:
+def docx_text(path: str | Path, z: zipfile.ZipFile) -> tuple[str, list[str], list[TableSpans]]:
+    """(text, warnings, tables): the document's text and its tables' cell spans in it."""
     from vanban.pipeline.readers.sniff import check_chars, max_chars
 
     warnings: list[str] = []
@@ -487,13 +569,13 @@ def docx_text(path: str | Path, z: zipfile.ZipFile) -> tuple[str, list[str]]:
     for el in _body_children(path, z, "word/document.xml"):
         n = len(lines)
         doc.child(el, lines)
-        chars += sum(len(ln) + 1 for ln in lines[n:])
+        chars += text_len(lines[n:])
         if chars > limit:             # say so now, not after building all of it
             check_chars(path, chars, limit, at_least=True)
     refs = list(doc.notes)
     # Notes use their own numbering; reset list counters are irrelevant there.
-    foot = _notes(path, z, "word/footnotes.xml", "footnote", _Doc(Numbering(None, None)), warnings)
-    end = _notes(path, z, "word/endnotes.xml", "endnote", _Doc(Numbering(None, None)), warnings)
+    foot = _notes(path, z, "word/footnotes.xml", "footnote", _Doc(Numbering(None, None), cells=False), warnings)
+    end = _notes(path, z, "word/endnotes.xml", "endnote", _Doc(Numbering(None, None), cells=False), warnings)
     note_lines: list[str] = []
     seen = set()
     fn = en = 0
@@ -508,24 +590,14 @@ def docx_text(path: str | Path, z: zipfile.ZipFile) -> tuple[str, list[str]]:
             en += 1
             note_lines.append(f"[{_roman(en)}] {end[nid]}")
     # collapse runs of blank lines; keep single blank lines as separators
-    text = _join(lines)
+    text = join_lines(lines)
+    tables = [t for t in (g.spans() for g in doc.grids) if has_text(t)]
+    if any(g.full for g in doc.grids):
+        warnings.append(f"the tables hold more than {MAX_CELLS:,} cells: the cells past that are kept as text "
+                        "only, not as table cells")
     if note_lines:
         text = text.rstrip("\n") + "\n\n" + "\n".join(note_lines)
-    return text, warnings
-
-
-def _join(lines: list[str]) -> str:
-    out: list[str] = []
-    for ln in lines:
-        ln = ln.rstrip()
-        if not ln.strip():
-            if out and out[-1] != "":
-                out.append("")
-            continue
-        out.append(ln)
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out)
+    return text, warnings, tables
 
 
 def read_docx(path: str | Path, fmt: str = "docx", warnings: list[str] | None = None) -> RawDocument:
@@ -539,15 +611,16 @@ def read_docx(path: str | Path, fmt: str = "docx", warnings: list[str] | None = 
         raise ReadError(p, f"corrupt or truncated .docx ({e})")
     with z:
         check_zip(p, z)
-        text, w = docx_text(p, z)
+        text, w, tables = docx_text(p, z)
     warnings += w
     fixed, legacy = fix_legacy_text(text)
     if legacy:
         warnings.append(f"text was typed in a legacy {legacy} font: converted to Unicode")
+        tables = remap(text, fixed, LEGACY_CONVERTERS[legacy], tables)
         text = fixed
     if not text.strip():
         raise ReadError(p, "the Word document has no text (scanned images only?)")
-    return RawDocument(path=str(p), format=fmt, text=text, warnings=warnings)
+    return RawDocument(path=str(p), format=fmt, text=text, warnings=warnings, tables=tables)
 
 
 # ---- legacy .doc ----------------------------------------------------------------

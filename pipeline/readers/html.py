@@ -19,6 +19,16 @@ How the article is found (general rules, no per-site patterns):
 4. The headline is the nearest <h1> (or element whose class/id is "title")
    before the body; the date line is a short line with a date between or just
    before them.
+
+Tables in the article are also given as cell spans (`RawDocument.tables`, source
+"html"): row by row (<tr>), a span per column (<td>, <th>) running from the
+cell's first line to its last, an empty cell an empty span. A cell with colspan
+or rowspan holds its span at its first position and is listed in the table's
+`merges`; the positions it covers are empty spans. Leading rows in <thead>, or
+made of <th> cells only, are the table's `header`. A table that holds another
+table is a layout frame (old portals lay whole pages out in tables): only the
+innermost tables are given, and only those inside the article's container. The
+text is the same whether or not the tables are recorded.
 """
 from __future__ import annotations
 
@@ -27,6 +37,8 @@ import re
 from pathlib import Path
 
 from vanban.pipeline.readers.base import read_bytes, RawDocument, ReadError
+from vanban.pipeline.readers.cells import LEGACY_CONVERTERS, MAX_CELLS, Cell, Grid, has_text, remap
+from vanban.schemas.document import TableSpans
 from vanban.pipeline.readers.legacy import fix_legacy_text
 
 # ---- decoding -------------------------------------------------------------------
@@ -543,6 +555,12 @@ def _title_candidates(root):
 def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str], list[str]]:
     """(text, meta, warnings) of a page's article. Raises ReadError when the
     page holds no article text at all."""
+    text, meta, warnings, _ = _extract(html, path)
+    return text, meta, warnings
+
+
+def _extract(html: str, path: str) -> tuple[str, dict[str, str], list[str], list[TableSpans]]:
+    """`extract_article`, with the article's tables as cell spans in its text."""
     import lxml.html
     from lxml import etree
 
@@ -578,7 +596,7 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
             raise ReadError(path, "no article text in the page (only menus, links or nothing visible)")
         warnings.append("no main article found: all visible page text kept")
         text = "\n".join(ln.text for ln in lines)
-        return text, _meta(head, None, None, None, all_lines_raw), warnings
+        return text, _meta(head, None, None, None, all_lines_raw), warnings, _tables(lines, 0, body, warnings)
 
     # The body starts at its first prose paragraph.
     first_para = None
@@ -666,6 +684,8 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
                         and _norm_heading(ln.text) not in BOILER_HEADINGS:
                     lead.append(ln)
         body_lines = lead + body_lines
+    else:
+        lead = []
     if not body_lines:
         raise ReadError(path, "no article text in the page")
     byline = find_byline([ln.text for ln in body_lines])
@@ -676,10 +696,76 @@ def extract_article(html: str, path: str = "<html>") -> tuple[str, dict[str, str
         parts.append(date_text)
     parts.append("\n".join(ln.text for ln in body_lines))
     text = "\n\n".join(parts)
+    first = sum(len(x) + 2 for x in parts[:-1]) + sum(len(ln.text) + 1 for ln in lead)
+    tables = _tables(body_lines[len(lead):], first, content, warnings)
     meta = _meta(head, headline, date_text, byline[1] if byline else None, all_lines_raw)
     if headline_el is None:
         warnings.append("no headline element found: title taken from page metadata")
-    return text, meta, warnings
+    return text, meta, warnings, tables
+
+
+# ---- tables ---------------------------------------------------------------------
+
+def _span_attr(el, name: str) -> int:
+    v = (el.get(name) or "").strip()
+    return int(v) if v.isdigit() and len(v) <= 6 else 1
+
+
+def _tables(lines: list[Line], first: int, scope, warnings: list[str]) -> list[TableSpans]:
+    """Cell spans of the tables inside `scope` whose cells hold `lines` (joined
+    by newlines from offset `first` of the text). One pass over the tables'
+    elements: each element inside an innermost table's cell maps to that cell."""
+    owner: dict = {}                # element -> its td/th
+    found = []                      # innermost tables, with their rows of cells
+    for t in scope.iter("table"):
+        if t.find(".//table") is not None:
+            continue                # a layout frame: the tables inside it are the data
+        rows = []
+        for tr in t.iter("tr"):
+            tds = [td for td in tr if _tag(td) in CELL_TAGS]
+            for td in tds:
+                for el in td.iter():
+                    owner[el] = td
+            rows.append((tr, tds))
+        found.append(rows)
+    if not found:
+        return []
+    cells: dict = {}                # td/th -> Cell
+    pos = first
+    for ln in lines:
+        start, pos = pos, pos + len(ln.text) + 1
+        td = owner.get(ln.el)
+        if td is None:
+            continue
+        c = cells.get(td)
+        if c is None:
+            c = cells[td] = Cell()
+            c.start = start
+        c.end = start + len(ln.text)
+    out: list[tuple[int, TableSpans]] = []
+    budget = [MAX_CELLS]            # grid positions left for the page's tables
+    for rows in found:
+        if not any(td in cells for _, tds in rows for td in tds):
+            continue
+        grid = Grid("html", budget)
+        heading = True
+        for ri, (tr, tds) in enumerate(rows):
+            grid.new_row()
+            in_head = _tag(tr.getparent()) == "thead" if tr.getparent() is not None else False
+            if heading and tds and (in_head or all(_tag(td) == "th" for td in tds)):
+                grid.header += 1
+            else:
+                heading = False
+            for td in tds:
+                grid.add(cells.get(td) or Cell(), cols=_span_attr(td, "colspan"),
+                         rows=min(_span_attr(td, "rowspan"), len(rows) - ri))     # as browsers clip it
+        spans = grid.spans()
+        if has_text(spans):
+            out.append((min(s for r in spans.rows for s, e in r if s < e), spans))
+    if budget[0] <= 0:
+        warnings.append(f"the tables hold more than {MAX_CELLS:,} cells: the cells past that are kept as text "
+                        "only, not as table cells")
+    return [t for _, t in sorted(out, key=lambda x: x[0])]
 
 
 def _ordered_blocks(body, pos):
@@ -794,14 +880,15 @@ def read_html(path: str | Path, data: bytes | None = None) -> RawDocument:
         raise ReadError(p, "empty file")
     html, warnings = decode_html(data)
     check_tags(p, html)
-    text, meta, w = extract_article(html, str(p))
+    text, meta, w, tables = _extract(html, str(p))
     warnings += w
     fixed, legacy = fix_legacy_text(text)
     if legacy:
         warnings.append(f"page text was typed in the legacy {legacy} encoding: converted to Unicode")
+        tables = remap(text, fixed, LEGACY_CONVERTERS[legacy], tables)
         text = fixed
         meta = {k: fix_legacy_text(v)[0] for k, v in meta.items()}
-    return RawDocument(path=str(p), format="html", text=text, warnings=warnings, meta=meta)
+    return RawDocument(path=str(p), format="html", text=text, warnings=warnings, meta=meta, tables=tables)
 
 
 def read_mht(path: str | Path, data: bytes | None = None) -> RawDocument:

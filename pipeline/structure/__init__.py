@@ -254,7 +254,9 @@ def _appendix(lines: list[Line], a: int, b: int, blocks: list[Block], tables: li
     end = lines[b - 1].end
     # the title block: the cue line, capitals under it, the `(Kèm theo …)` line
     k = a + 1
-    while k < b and k <= a + APPENDIX_TITLE_LINES:
+    # a table right under the title is not part of it (its heading row is often in capitals: STT)
+    first_table = min((t.start for t in tables if t.start > start), default=end + 1)
+    while k < b and k <= a + APPENDIX_TITLE_LINES and lines[k].start < first_table:
         t = lines[k].text
         if is_caps(t) or R.attached.match(fold(t)) or t.startswith("(") or (lines[k - 1].text.startswith("(")
                                                                          and not lines[k - 1].text.rstrip().endswith(")")):
