@@ -28,11 +28,9 @@ def wait_option():
 
 def set_wait(wait: bool) -> None:
     """Read commands wait for an ingest to let them in (see pipeline.store.connect)."""
-    from vanban.pipeline import store
+    from vanban.pipeline.store import set_read_wait
 
-    store.READ_WAIT = bool(wait)
-    store.ON_WAIT = (lambda pid: _err(f"waiting for vanban ingest (pid {pid or '?'}) to let readers in")
-                     ) if wait else None
+    set_read_wait(wait, lambda pid: _err(f"waiting for vanban ingest (pid {pid or '?'}) to let readers in"))
 
 
 class Executor(str, Enum):
