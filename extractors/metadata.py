@@ -18,6 +18,8 @@ from functools import lru_cache
 from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
 from vanban.extractors.places import find_provinces, modern_accents, name_on, province_in, province_of_district
+from vanban.extractors.places import fold as fold_place
+from vanban.extractors.sites import site_of
 from vanban.extractors.symbols import issuer_code, normalize_symbol, type_code
 from vanban.extractors.text import collapse, fold, is_caps, sentence_case, title_case_org
 from vanban.schemas.document import Doc
@@ -35,6 +37,9 @@ _NEWS_DATE = re.compile(
     r"(?:Cập\s+nhật|Ngày\s+cập\s+nhật|Được\s+đăng|Ngày\s+đăng|Đăng\s+ngày|Ngày\s+xuất\s+bản|Thời\s+gian\s+đăng)\s*:?\s*"
     r"(?P<date>[^\n)]{6,40})", re.I)
 _TIME_DATE = re.compile(r"(?m)^\s*\(?\d{1,2}:\d{2}\s*\|?\s*(?P<date>\d{1,2}/\d{1,2}/\d{4})")
+# A source tag opening a press item: an agency's short tag, or a site's
+# address (`(BĐ) - Chiều 22.4, …`, `(binhdinh.gov.vn) - Nhân kỷ niệm …`).
+_SOURCE_TAG = re.compile(r"\s*\((?P<tag>[^()\n]{1,12}|[\w-]+(?:\.[\w-]+)+)\)\s*-")
 _AUTHOR = re.compile(r"\(?\s*(?:Nguồn|Theo)\s*:?\s*(?P<a>[^\n()]{2,60}?)\s*\)?\s*$", re.M)
 
 
@@ -278,7 +283,12 @@ class MetadataExtractor:
                     s = text.rstrip().rfind(last)
                     spans["author"] = doc.span_model(s, s + len(last))
         meta.author = author
-        meta.issuer = doc.meta.get("site") or self._article_issuer(doc) or self._issuer_from_author(doc, author, meta)
+        # The site that publishes the item is its issuer (dev 117/122): as the
+        # page names itself, else as its address says (stc.daknong.gov.vn).
+        site = site_of(doc.meta.get("url"))
+        printed = _usual_province_spelling(doc.meta["site"]) if doc.meta.get("site") else None
+        meta.issuer = (printed or (site.name if site else None) or self._article_issuer(doc)
+                       or self._issuer_from_author(doc, author, meta))
 
     @staticmethod
     def _posted_date(doc: Doc, spans: dict) -> str | None:
@@ -339,12 +349,16 @@ class MetadataExtractor:
         m = re.search(r"Báo\s+(?:[A-ZĐÀ-Ỹ][\wà-ỹ]*\s?){1,3}", doc.text)
         if m:
             return collapse(m.group())
-        # A press agency's source tag opening the article: "(BĐ) - ..."
-        m = re.match(r"\s*\((?P<tag>[^()\n]{1,12})\)\s*-", doc.text)
+        # A source tag opening the article: a press agency's ("(BĐ) - ..."), or
+        # a government site's address ("(binhdinh.gov.vn) - ...": its owner).
+        m = _SOURCE_TAG.match(doc.text)
         if m:
             for e in load("news_sources")["sources"]:
                 if m.group("tag") in e["tags"]:
                     return e["name"]
+            site = site_of(m.group("tag"))
+            if site and site.name:
+                return site.name
         return None
 
     @staticmethod
@@ -375,11 +389,27 @@ class MetadataExtractor:
         return f"{org} tỉnh {p}" if p else org
 
     def _article_province(self, doc: Doc, meta: DocumentMeta, ref_date: str | None) -> str | None:
-        for phrase in (meta.issuer, meta.title):
-            p = province_in(phrase, ref_date)
-            if p:
-                return p
-        return _dominant_province(doc.text, ref_date)
+        """The province the issuer names, else the one of the site's address
+        (as the site named it then: daknong.gov.vn is Đắk Nông's in 2019), else
+        the headline's, else the one the text keeps naming."""
+        p = province_in(meta.issuer, ref_date)
+        if p:
+            return p
+        site = site_of(doc.meta.get("url"))
+        if site and site.province:
+            return name_on(site.province, ref_date)
+        return province_in(meta.title, ref_date) or _dominant_province(doc.text, ref_date)
+
+
+def _usual_province_spelling(name: str) -> str:
+    """A site's name with its province written the usual way (`Sở Tài chính
+    tỉnh Đăk Nông` -> `… Đắk Nông`), as an issuer is (dev 110/208)."""
+    name = collapse(name)
+    if len(fold_place(name)) != len(name):
+        return name            # folding changed the length: offsets would not line up
+    for s, e, entry in reversed(find_provinces(name)):
+        name = name[:s] + entry["name"] + name[e:]
+    return name
 
 
 def _date_value(words: str) -> str | None:

@@ -80,6 +80,34 @@ def test_issuer_code_examples(entry):
     assert re.sub(r"\d+$", "", issuer_code(entry["example"])) == entry["code"]  # QH15 -> QH
 
 
+def _site_examples():
+    d = load("web_sites")
+    return [e["example"] for e in d["portals"] + d["departments"]] + d["district_examples"]
+
+
+@pytest.mark.parametrize("example", _site_examples(), ids=lambda e: e["url"])
+def test_web_site_examples(example):
+    from vanban.extractors.sites import site_of
+    s = site_of(example["url"])
+    assert (s.name if s else None, s.province if s else None) == (example["site"], example["province"])
+
+
+@pytest.mark.parametrize("entry", load("provinces")["provinces"], ids=lambda e: e["name"])
+def test_every_province_has_its_portal_address(entry):
+    # <province>.gov.vn, the name without accents or spaces, names that province only
+    from vanban.extractors.sites import site_of, squash
+    s = site_of(f"https://{squash(entry['name'])}.gov.vn/")
+    assert s.province == entry["name"] and s.name.startswith("Cổng thông tin điện tử ")
+
+
+def test_news_item_issuer_from_a_site_address_tag():
+    doc = extract_text("(binhdinh.gov.vn) - Chiều 30/3, UBND tỉnh tổ chức gặp mặt đại biểu tiêu biểu của tỉnh.")
+    assert doc.document.issuer == "Cổng thông tin điện tử tỉnh Bình Định"
+    assert doc.document.province == "Bình Định"        # the site's province, not Gia Lai it merged into
+    doc = extract_text("(example.com) - Chiều 30/3, UBND tỉnh tổ chức gặp mặt đại biểu tiêu biểu.")
+    assert doc.document.issuer is None                  # an address that is no government site
+
+
 @pytest.mark.parametrize("entry", load("news_sources")["sources"], ids=lambda e: e["tags"][0])
 def test_news_source_examples(entry):
     assert extract_text(entry["example"] + " tổ chức hội nghị.").document.issuer == entry["name"]

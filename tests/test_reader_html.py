@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from vanban.pipeline.readers import ReadError, read_document
-from vanban.pipeline.readers.html import find_byline, parse_date, published_from_line, read_html
+from vanban.pipeline.extract import extract_file
+from vanban.pipeline.readers.html import find_byline, page_url, parse_date, published_from_line, read_html, unglue
 from vanban.pipeline.readers.legacy import unicode_to_cp1258
 
 FIX = Path(__file__).parent / "fixtures" / "html"
@@ -89,6 +90,40 @@ def test_127_archived_page_wrapped_in_toolbar():
     assert d.text.count("Huyện Đắk Song hướng đến phát triển hồ tiêu bền vững") == 1
     assert "Thay vì phải mua trụ gỗ" in d.text
     assert "Câu hỏi mới nhất" not in d.text and "Công khai ngân sách dự toán quyết toán" not in d.text
+
+
+def test_127_archived_page_says_whose_site_it_is():
+    # No footer owner, no "Website …" title: the captured address stc.daknong.gov.vn does.
+    d = read_document(fixture("127"))
+    assert d.meta["url"] == "http://stc.daknong.gov.vn/Pages/default.aspx"
+    doc = extract_file(fixture("127"))
+    assert doc.document.issuer == "Sở Tài chính tỉnh Đắk Nông"
+    assert doc.document.province == "Đắk Nông"             # as the site named it in 2018
+
+
+def test_site_names_glued_in_the_title_are_split():
+    # <title>Trang chủ - Website Sở Tư pháp tỉnh ĐắkNông</title>
+    assert read_document(fixture("117")).meta["site"] == "Sở Tư pháp tỉnh Đắk Nông"
+    assert unglue("Trang thông tin điện tử Huyện ĐắkGlong") == "Trang thông tin điện tử Huyện Đắk Glong"
+    for same in ["Ủy ban nhân dân huyện Krông Nô", "Đăk GLong", "eGov", "TP.HCM", "Nguyễn Văn A"]:
+        assert unglue(same) == same
+
+
+def test_126_site_named_by_its_footer_line():
+    # Neither a "chủ quản" line nor a "Website …" title; the footer's own line names it.
+    assert read_document(fixture("126")).meta["site"] == "Liên đoàn lao động tỉnh Đắk Nông"
+
+
+def test_page_address():
+    head = {"canonical": "https://vbpl.vn/van-ban/chi-tiet/187166", "og:url": "https://x.vn/a"}
+    assert page_url("<html></html>", head) == "https://vbpl.vn/van-ban/chi-tiet/187166"
+    assert page_url("<html></html>", {"canonical": "http:///guest"}) is None      # no host: no address
+    wb = '<script>__wm.bt(600, 27, 25, 2, "web", "http://dakglong.daknong.gov.vn/a.aspx?b=1", "2017-07-08");</script>'
+    assert page_url(wb, head) == "http://dakglong.daknong.gov.vn/a.aspx?b=1"      # the captured page, first
+    wombat = '<script>__wm.wombat("https://snv.lamdong.gov.vn/tin","20250101","https://web.archive.org/")</script>'
+    assert page_url(wombat, {}) == "https://snv.lamdong.gov.vn/tin"
+    saved = "<!-- saved from url=(0027)https://stp.daknong.gov.vn/ -->\n<html></html>"
+    assert page_url(saved, {}) == "https://stp.daknong.gov.vn/"
 
 
 # ---- synthetic pages: general rules ---------------------------------------------------

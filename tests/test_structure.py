@@ -305,6 +305,17 @@ def test_txt_news():
     assert s.first("header") is None and s.first("signature") is None
 
 
+def test_news_lead_opened_by_a_site_address(tmp_path):
+    # A portal's item opens with its address as source tag, as a paper's with "(BĐ) -".
+    lead = ("(binhdinh.gov.vn) - Nhân kỷ niệm 50 năm Ngày giải phóng tỉnh Bình Định, chiều 30/3, Tỉnh ủy, "
+            "HĐND, UBND tỉnh đã tổ chức gặp mặt đại biểu tiêu biểu.")
+    f = tmp_path / "item.txt"
+    f.write_text(lead + "\nTham dự buổi gặp mặt có đồng chí Chủ tịch UBND tỉnh và các đại biểu.\n", encoding="utf-8")
+    s, c = structure_of(f)
+    assert s.layout == "news"
+    assert c.text[s.first("lead").start:s.first("lead").end] == lead
+
+
 def test_pdf_with_text_layer():
     s, c = structure_of(FIX / "pdf" / "064_cong-dien-58-cd-vpcp-2026.pdf")
     check_nesting(s, len(c.text))

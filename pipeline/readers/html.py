@@ -40,6 +40,7 @@ from vanban.pipeline.readers.base import read_bytes, RawDocument, ReadError
 from vanban.pipeline.readers.cells import LEGACY_CONVERTERS, MAX_CELLS, Cell, Grid, has_text, remap
 from vanban.schemas.document import TableSpans
 from vanban.pipeline.readers.legacy import fix_legacy_text
+from vanban.extractors.text import LOWER, UPPER, title_case_org
 
 # ---- decoding -------------------------------------------------------------------
 
@@ -355,6 +356,9 @@ def _head_meta(root) -> dict[str, str]:
         v = (el.get("content") or "").strip()
         if k and v and k not in m:
             m[k] = v
+    for el in root.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split() and (el.get("href") or "").strip():
+            m.setdefault("canonical", el.get("href").strip())
     t = root.find(".//title")
     if t is not None and t.text_content().strip():
         m["<title>"] = _SPACE.sub(" ", t.text_content()).strip()
@@ -460,7 +464,47 @@ _SITE_IN_TITLE = re.compile(r"(?:website|trang\s+thông\s+tin\s+điện\s+tử|c
                             r"cổng\s+thông\s+tin)\s+(?:của\s+)?(.+)", re.I)
 
 
+# A web-archive capture names the page it is a capture of in its player's
+# script (`__wm.bt(…, "web", "http://stc.daknong.gov.vn/…", …)`,
+# `__wm.wombat("http://…", …)`); a page saved by a browser, in a comment.
+_CAPTURED = re.compile(r"""__wm\.bt\([^)]{0,80}?["']web["']\s*,\s*["'](?P<a>https?://[^"'\s]+)|"""
+                       r"""__wm\.wombat\(\s*["'](?P<b>https?://[^"'\s]+)|"""
+                       r"""<!--\s*saved from url=\(\d+\)(?P<c>https?://[^\s>]+)""", re.I)
+
+
+def page_url(html: str, head: dict[str, str]) -> str | None:
+    """The page's own address: the page a web-archive capture is of, else its
+    canonical link or og:url (an address without a host, `http:///guest`, is none)."""
+    m = _CAPTURED.search(html)
+    if m:
+        return m.group("a") or m.group("b") or m.group("c")
+    for k in ("canonical", "og:url"):
+        v = head.get(k, "")
+        if re.match(r"(?i)(?:https?:)?//[^/\s]+\.[^/\s]+", v):
+            return v
+    return None
+
+
+# Syllables run together in a site's name (`Thanh tra tỉnh ĐắkNông`, `Huyện
+# ĐắkGlong`): a Vietnamese syllable never has a capital inside it, so a
+# capitalised syllable followed by another one is two words.
+_GLUED = re.compile(rf"(?<![^\W\d_])([{UPPER}][{LOWER}]+)(?=[{UPPER}][{LOWER}])")
+
+
+def unglue(name: str) -> str:
+    return _GLUED.sub(r"\1 ", name)
+
+
+FOOTER_LINES = 60
+_SITE_LINE = re.compile(r"(?:trang|cổng)\s+thông\s+tin\s+điện\s+tử\s+(?:của\s+)?(\S.{2,100})", re.I)
+
+
 def find_site(all_lines: list[str], head: dict[str, str]) -> str | None:
+    site = _find_site(all_lines, head)
+    return unglue(site) if site else None
+
+
+def _find_site(all_lines: list[str], head: dict[str, str]) -> str | None:
     for i, s in enumerate(all_lines):
         m = _OWNER.search(s)
         if m:
@@ -477,6 +521,12 @@ def find_site(all_lines: list[str], head: dict[str, str]) -> str | None:
         m = _SITE_IN_TITLE.search(part)
         if m:
             return m.group(1).strip(" .")
+    # The footer's own line naming the site ("TRANG THÔNG TIN ĐIỆN TỬ LIÊN ĐOÀN
+    # LAO ĐỘNG TỈNH ĐẮK NÔNG"), a line of its own near the page's end.
+    for s in reversed(all_lines[-FOOTER_LINES:]):
+        m = _SITE_LINE.fullmatch(s.strip())
+        if m and not re.search(r"\d", m.group(1)) and len(m.group(1).split()) <= 12:
+            return title_case_org(m.group(1).strip(" .:"))
     return None
 
 
@@ -575,6 +625,7 @@ def _extract(html: str, path: str) -> tuple[str, dict[str, str], list[str], list
     except (etree.ParserError, ValueError) as e:
         raise ReadError(path, f"not a readable HTML page ({e})")
     head = _head_meta(root)
+    url = page_url(html, head)
 
     # Footer text for the site owner, before chrome is dropped.
     body = root.find("body")
@@ -596,7 +647,7 @@ def _extract(html: str, path: str) -> tuple[str, dict[str, str], list[str], list
             raise ReadError(path, "no article text in the page (only menus, links or nothing visible)")
         warnings.append("no main article found: all visible page text kept")
         text = "\n".join(ln.text for ln in lines)
-        return text, _meta(head, None, None, None, all_lines_raw), warnings, _tables(lines, 0, body, warnings)
+        return text, _meta(head, None, None, None, all_lines_raw, url), warnings, _tables(lines, 0, body, warnings)
 
     # The body starts at its first prose paragraph.
     first_para = None
@@ -698,7 +749,7 @@ def _extract(html: str, path: str) -> tuple[str, dict[str, str], list[str], list
     text = "\n\n".join(parts)
     first = sum(len(x) + 2 for x in parts[:-1]) + sum(len(ln.text) + 1 for ln in lead)
     tables = _tables(body_lines[len(lead):], first, content, warnings)
-    meta = _meta(head, headline, date_text, byline[1] if byline else None, all_lines_raw)
+    meta = _meta(head, headline, date_text, byline[1] if byline else None, all_lines_raw, url)
     if headline_el is None:
         warnings.append("no headline element found: title taken from page metadata")
     return text, meta, warnings, tables
@@ -821,7 +872,7 @@ def _body_lines(content, skip) -> list[Line]:
     return out
 
 
-def _meta(head: dict[str, str], headline, date_text, author, all_lines) -> dict[str, str]:
+def _meta(head: dict[str, str], headline, date_text, author, all_lines, url=None) -> dict[str, str]:
     meta: dict[str, str] = {}
     if headline:
         meta["title"] = headline
@@ -849,6 +900,8 @@ def _meta(head: dict[str, str], headline, date_text, author, all_lines) -> dict[
     site = find_site(all_lines, head)
     if site:
         meta["site"] = site
+    if url:
+        meta["url"] = url
     return meta
 
 

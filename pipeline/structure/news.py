@@ -20,7 +20,7 @@ from vanban.schemas.structure import Part
 HEAD_CHARS = 3000
 TAIL_CHARS = 1500
 _NOT_HEADLINE = re.compile(r"Ảnh\s*:|^[•▪●\-+\[(]|^(?:Cổng|Trang) thông tin|Đường dây nóng")
-_SOURCE_TAG = re.compile(r"\s*\([^()\n]{1,12}\)\s*-")
+_SOURCE_TAG = re.compile(r"\s*\((?:[^()\n]{1,12}|[\w-]+(?:\.[\w-]+)+)\)\s*-")    # (BĐ) -, (binhdinh.gov.vn) -
 _AUTHOR_LINE = re.compile(r"[A-ZĐÀ-Ỹ][\w.\- ]+")
 
 
