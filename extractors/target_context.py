@@ -21,6 +21,7 @@ from vanban.extractors.data import load
 from vanban.schemas.document import Doc
 
 MAX_LIST_LINES = 80      # a list announced by a lead-in line is read this far at most
+MAX_LEAD_IN = 400        # an announcing sentence is no longer than this
 MAX_TITLE = 110          # a longer "heading" is a numbered paragraph: it is not classified
 
 
@@ -205,11 +206,13 @@ class Zones:
             k = bisect_right(starts, m.start()) - 1
             a, b = lines[k]
             line = text[a:b].rstrip()
-            if not line.endswith(":") or len(line) > 400:
+            if not line.endswith(":"):
                 continue
-            # the announcing sentence: after the last full stop
+            # the announcing sentence: after the last full stop (a long paragraph may
+            # close with it: "…; các nội dung này được cụ thể hóa bằng các chỉ tiêu sau:")
             sent = re.split(r"[.;]\s", line)[-1]
-            if not rx.search(sent) or heading_kind(line) in ("result", "task", "budget", "criteria"):
+            if len(sent) > MAX_LEAD_IN or not rx.search(sent) or \
+                    heading_kind(line) in ("result", "task", "budget", "criteria"):
                 continue
             mb = _BULLET.match(line)
             bullet = mb.group("b") if mb else None
