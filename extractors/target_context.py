@@ -96,6 +96,8 @@ _APPENDIX = re.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|PHỤ\s+BIỂU|Phụ
 _CAPS = re.compile(r"^[^a-zàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]*[A-ZĐ][^a-z]*$")
 
 
+# "Kết quả thực hiện các chỉ tiêu như sau:" announces results, not goals
+_NOT_ANNOUNCING = ("result", "task", "budget", "criteria")
 _COLON_END = re.compile(r":(?=[^\S\n]*(?:\n|\Z))")
 
 
@@ -212,7 +214,7 @@ class Zones:
             # close with it: "…; các nội dung này được cụ thể hóa bằng các chỉ tiêu sau:")
             sent = re.split(r"[.;]\s", line)[-1]
             if len(sent) > MAX_LEAD_IN or not rx.search(sent) or \
-                    heading_kind(line) in ("result", "task", "budget", "criteria"):
+                    heading_kind(line) in _NOT_ANNOUNCING or heading_kind(sent) in _NOT_ANNOUNCING:
                 continue
             mb = _BULLET.match(line)
             bullet = mb.group("b") if mb else None

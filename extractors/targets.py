@@ -393,7 +393,10 @@ class _Ctx:
         continues = self.prev_goal and re.search(r"(?i:\bđạt\b|tăng|giảm|tối\s+thiểu|ít\s+nhất)", clause)
         # a plan's statement that opens with a share: "100% các lớp đăng kí tham gia hội thi"
         share_first = self.plan_doc and q.unit == "%" and _SHARE_FIRST.fullmatch(lead + before)
-        if not (own_goal or continues or share_first):
+        # a plan's minimum is a commitment: "Lựa chọn ít nhất 01 doanh nghiệp …" (a quota or
+        # an award rule stands in a criteria section or says so: `not_goal`, `rule_before`)
+        minimum = self.plan_doc and q.cmp_word in ("ít nhất", "tối thiểu", "ít nhất là", "tối thiểu là")
+        if not (own_goal or continues or share_first or minimum):
             return None
         if where.appendix and not _strong(lead + before) and not q.cmp_word and not share_first:
             return None

@@ -125,6 +125,10 @@ def test_numbered_items_under_a_long_announcing_paragraph():
             "2. Phương án triển khai\n")
     assert len(text.split("\n")[2]) > 400
     assert [(t.value, t.comparator) for t in goals(text)] == [(100, "="), (80, ">=")]
+    # a long paragraph that closes by announcing results announces no goals
+    report = text.replace("các nội dung này được cụ thể hóa bằng các chỉ tiêu như sau:",
+                          "kết quả thực hiện các chỉ tiêu như sau:")
+    assert goals(report) == []
 
 
 def test_goal_word_before_the_year_keeps_the_indicator():
@@ -346,3 +350,14 @@ def test_offsets_point_at_the_figure():
     text = "II. MỤC TIÊU\n- Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 90%.\n"
     t, = extract_text(text).targets
     assert text[t.start:t.end] == t.text and "90%" in t.text
+
+
+def test_a_plans_minimum_is_a_goal_but_not_an_award_rule():
+    plan = ("ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 12/KH-UBND\nSơn La, ngày 10 tháng 3 năm 2026\nKẾ HOẠCH\n"
+            "Phát triển kinh tế tập thể năm 2026\nIII. NHIỆM VỤ\n"
+            "- Mỗi xã lựa chọn ít nhất 02 hợp tác xã làm đầu mối liên kết tiêu thụ sản phẩm.\n"
+            "IV. TIÊU CHUẨN KHEN THƯỞNG\n- Đơn vị có ít nhất 03 hợp tác xã hoạt động hiệu quả.\n")
+    assert [(t.value, t.unit, t.comparator) for t in goals(plan)] == [(2, "hợp tác xã", ">=")]
+    # the same task in an official letter commits to nothing
+    letter = plan.replace("KẾ HOẠCH", "CÔNG VĂN").replace("12/KH-UBND", "12/UBND-KT")
+    assert goals(letter) == []
