@@ -74,7 +74,7 @@ _TAIL_CUES = re.compile(r"\s*(?:phấn\s+đấu\s+)?(?:đạt|là|ở\s+mức|v�
 _TAIL_TIME = re.compile(r"(?i)[\s,]+(?:(?:đến|tới|trong|vào)\s+(?:hết\s+)?năm\s+(?:19|20)\d\d|dự\s+kiến|phấn\s+đấu|sẽ)\s*$")
 _SHARE_FIRST = re.compile(r"\s*(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|\(\d+\)\s*|[a-zđ]\)\s*)?(?:(?:đạt|có)\s+)?(?:trên|tối\s+thiểu|ít\s+nhất|khoảng|hơn)?\s*",
                           re.I)
-_PLAN_TITLE = re.compile(r"(?i)^\s*(?:kế\s+hoạch|chương\s+trình|đề\s+án|phương\s+án)\b")
+_PLAN_TITLE = re.compile(r"(?i)^\s*(?:(?:về\s+việc\s+)?(?:ban\s+hành|phê\s+duyệt)\s+)?(?:kế\s+hoạch|chương\s+trình|đề\s+án|phương\s+án)\b")
 _IND_CUE = re.compile(r"(?i:phấn\s+đấu|phần\s+đấu|mục\s+tiêu(?:\s+là)?|chỉ\s+tiêu(?:\s+là)?|quyết\s+tâm|cam\s+kết|"
                       r"bảo\s+đảm|đảm\s+bảo)\s*(?:thực\s+hiện\s+|đạt\s+(?:được\s+)?)?:?")
 _AFTER_STOP = re.compile(r"\s*(?:[;(]|,\s*(?:tăng|giảm|trong\s+đó|tốc\s+độ|góp\s+phần|nhằm|để|đáp\s+ứng|bảo\s+đảm|đảm\s+bảo|"

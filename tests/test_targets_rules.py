@@ -361,3 +361,6 @@ def test_a_plans_minimum_is_a_goal_but_not_an_award_rule():
     # the same task in an official letter commits to nothing
     letter = plan.replace("KẾ HOẠCH", "CÔNG VĂN").replace("12/KH-UBND", "12/UBND-KT")
     assert goals(letter) == []
+    # a decision that issues the plan holds it
+    decision = plan.replace("KẾ HOẠCH\n", "QUYẾT ĐỊNH\nBan hành Kế hoạch ").replace("12/KH-UBND", "12/QĐ-UBND")
+    assert [(t.value, t.unit) for t in goals(decision)] == [(2, "hợp tác xã")]
