@@ -437,6 +437,7 @@ def _fold(s: str) -> str:
 
 
 _DASHED = re.compile(r"(\d+)-((?:19|20)\d\d)-([A-ZĐ]+)-(.+)")
+_DASHED_YEAR = re.compile(r"(\d+)-((?:19|20)\d\d)/([A-ZĐ][A-ZĐ0-9]*-.+)")
 _GLUED_YEAR = re.compile(r"^(\d+[A-Z]?/(?:19|20)\d\d)(?=[A-ZĐ])")
 _PARTY_AS_ADMIN = re.compile(r"(\d+[A-Z]?)/([A-ZĐ]+)[-/]((?:TW|TU|THU|ĐU|HU|QU|BCĐ)\b.*)")
 
@@ -444,11 +445,14 @@ _PARTY_AS_ADMIN = re.compile(r"(\d+[A-Z]?)/([A-ZĐ]+)[-/]((?:TW|TU|THU|ĐU|HU|QU
 @lru_cache(maxsize=65536)
 def _canon_number(n: str) -> str:
     """One key for the printings of one number: `18-2016-QĐ-UBND` is
-    18/2016/QĐ-UBND, `49/2025TT-BCT` is 49/2025/TT-BCT, `57/NQ-TW` is 57-NQ/TW."""
+    18/2016/QĐ-UBND, `19-2018/NQ-CP` is 19/2018/NQ-CP, `49/2025TT-BCT` is 49/2025/TT-BCT, `57/NQ-TW` is 57-NQ/TW."""
     n = normalize_symbol(n).upper()
     m = _DASHED.fullmatch(n)
     if m:
         n = f"{m.group(1)}/{m.group(2)}/{m.group(3)}-{m.group(4)}"
+    m = _DASHED_YEAR.fullmatch(n)
+    if m:
+        n = f"{m.group(1)}/{m.group(2)}/{m.group(3)}"
     n = _GLUED_YEAR.sub(r"\1/", n)
     # a Party document printed the administrative way
     m = _PARTY_AS_ADMIN.fullmatch(n)
