@@ -425,13 +425,27 @@ def _plausible_bare(sym: str) -> bool:
     return len(segs) >= 2 or (len(segs) == 1 and segs[0] in _issuer_codes())
 
 
+def _strip_marks(s: str) -> str:
+    s = unicodedata.normalize("NFD", s.casefold()).replace("đ", "d")
+    return "".join(c for c in s if unicodedata.category(c) != "Mn")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
+    """data/abbreviations.yaml folded like a title: one alternation, each
+    abbreviation to the words it stands for."""
+    words = {_strip_marks(e["short"]): _strip_marks(e["long"]) for e in load("abbreviations")["abbreviations"]}
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(words, key=len, reverse=True)))})\b"), words
+
+
 @lru_cache(maxsize=8192)
 def _fold(s: str) -> str:
-    """A title as OCR and spelling cannot change it: no case, no accents, no punctuation."""
-    s = unicodedata.normalize("NFD", (fix_title(s) or "").casefold()).replace("đ", "d")
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    s = re.sub(r"\bqppl\b", "quy pham phap luat", s)
-    s = re.sub(r"\bnsnn\b", "ngan sach nha nuoc", s)
+    """A title as OCR, spelling and abbreviation cannot change it: no case, no
+    accents, no punctuation, the usual abbreviations spelt out (`thuế TNCN` is
+    `thuế thu nhập cá nhân`)."""
+    s = _strip_marks(fix_title(s) or "")
+    rx, words = _abbreviations()
+    s = rx.sub(lambda m: words[m.group()], s)
     s = re.sub(r"[^\w]+", " ", s).strip()
     return re.sub(r"\s+(?:nam\s+)?(?:19|20)\d\d$", "", s)
 
@@ -599,9 +613,11 @@ class CitationExtractor:
             if name[0].islower() and not amending and not re.fullmatch(r"năm\s+\d{4}", name) and _FUNCTION_WORD.match(name):
                 continue
             # A one-word name is a fragment (`Luật Thuế`) unless it is the name of a
-            # law (`Luật Dược`) or a number or date pins it down.
+            # law (`Luật Dược`), an abbreviated one (`Luật BHXH`), or a number or
+            # date pins it down.
             bare = re.sub(r"\s+(?:năm\s+)?\d{4}$", "", name)
             if not amending and len(bare.split()) == 1 and bare.casefold() not in rules["single"] and \
+                    _strip_marks(bare) not in _abbreviations()[1] and \
                     not number and not _DATE_NEAR.match(text, end) and not re.search(r"\d{4}$", name):
                 continue
             men = Mention(start=m.start(), end=end, doc_type=word, number=number, title=fix_title(name), core_end=end)

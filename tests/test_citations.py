@@ -168,6 +168,14 @@ def test_law_name_examples(entry):
         assert entry["name"] in laws, laws
 
 
+@pytest.mark.parametrize("entry", load("abbreviations")["abbreviations"], ids=lambda e: e["short"])
+def test_abbreviation_examples(entry):
+    got = [c for c in cites(entry["example"]) if c.doc_type == "Luật"]
+    assert len(got) == 1 and got[0].number, [(c.title, c.number) for c in got]
+    assert any(entry["short"] in m.text for m in got[0].mentions)   # the short mention joined it
+    assert entry["short"] not in got[0].title                       # the name as printed in full
+
+
 # ---- symbols: read to their true end ---------------------------------------------
 
 SYMBOLS = [
