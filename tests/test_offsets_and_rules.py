@@ -74,6 +74,20 @@ def test_commemorative_day_examples(entry):
     assert cs, entry["example"]
 
 
+@pytest.mark.parametrize("entry", load("commemorative_days")["event_ends_before"], ids=lambda e: e["word"])
+def test_commemoration_event_ends(entry):
+    assert [c.event for c in extract_text(entry["example"]).commemorations] == [entry["event"]]
+
+
+def test_a_repeated_commemoration_is_one_entry():
+    text = ("Nhân kỷ niệm 50 năm Ngày giải phóng tỉnh Hòa Bình (26/3/1975 - 26/3/2025), tỉnh tổ chức gặp mặt.\n\n"
+            "Kỷ niệm 50 năm Ngày giải phóng tỉnh Hòa Bình là dịp để ôn lại truyền thống.\n\n"
+            "Kỷ niệm 49 năm Ngày giải phóng tỉnh Hòa Bình đã được tổ chức năm ngoái.")
+    cs = extract_text(text).commemorations
+    assert [(c.years, c.event, c.origin_date) for c in cs] == [
+        (50, "Ngày giải phóng tỉnh Hòa Bình", "1975-03-26"), (49, "Ngày giải phóng tỉnh Hòa Bình", None)]
+
+
 @pytest.mark.parametrize("entry", load("issuers")["issuers"], ids=lambda e: e["code"])
 def test_issuer_code_examples(entry):
     from vanban.extractors.symbols import issuer_code
