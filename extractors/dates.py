@@ -17,8 +17,9 @@ _START = re.compile(r"(?:từ|Từ|kể\s+từ|bắt\s+đầu(?:\s+từ)?|hiệu
 _END = re.compile(r"(?:đến|Đến|tới|đến\s+hết|cho\s+đến|hết)\s+(?:ngày\s+)?$")
 _DEADLINE = re.compile(r"(?:trước|Trước|chậm\s+nhất|hạn\s+chót|thời\s+hạn|xong\s+trong|[hH]oàn\s+thành\s+trong|[hH]oàn\s+thành|"
                        r"hạn|trước\s+thời\s+hạn)[^.;\n]{0,12}?(?:ngày|trong)?\s*$")
-# a start printed earlier in the clause (`từ ngày 01/01 đến ngày 30/6 hằng năm`)
-_START_IN_CLAUSE = re.compile(r"(?<!\w)(?:từ|Từ)\s+(?:ngày\s+)?\d[^.;\n]*$")
+# a start printed earlier in the clause (`từ ngày 01/01 đến ngày 30/6 hằng năm`,
+# `vào tháng 11 đến ngày 15 tháng 12 hằng năm`)
+_START_IN_CLAUSE = re.compile(r"(?<!\w)(?:[Tt]ừ|ngày|tháng)\s+(?:ngày\s+|tháng\s+)?\d[^.;\n]*$")
 _EVENT_WORDS = re.compile(r"(?:sáng|chiều|tối|trưa|Sáng|Chiều|Tối|Trưa|Ngày)\s*$")
 
 
