@@ -57,13 +57,16 @@ def _rx() -> dict[str, re.Pattern]:
     # alternation.py): a lower-case one only before "số <digit>", not after a letter.
     type_word = "(?:" + "|".join(phrase_branches(words) + phrase_branches(
         [w.lower() for w in words], after_first=r"(?<![\w].)", end=r"(?=\s+số\s+\d)")) + ")"
-    # "Kế hoạch hành động số …", "Chỉ thị liên tịch số …": a qualifier before the number
+    # "Báo cáo thẩm tra số …", "Báo cáo giải trình, tiếp thu số …": a kind of the
+    # type (data/doc_types.yaml `qualifiers`), kept in the doc_type
+    qual = "|".join(r"\s+".join(map(re.escape, q["words"].split()))
+                    for q in sorted(load("doc_types")["qualifiers"], key=lambda q: -len(q["words"])))
     num_list = rf"(?P<pre>(?:\d{{1,5}}[a-z]?\s*(?:,|và)\s*)+)?(?P<sym>{SYMBOL}|\d{{1,5}}-[A-ZĐ]{{2,}}(?![\w/]))"
     return {
         # Type word, optional "số", symbol (or a list ending in one).
         "typed": re.compile(
-            rf"(?P<type>{type_word})"
-            rf"(?:\s+(?:liên\s+tịch|liên\s+ngành|hành\s+động|số|số\s+hiệu))*\s*:?\s*{num_list}"),
+            rf"(?P<type>{type_word})(?P<qual>\s+(?:{qual})(?:\s*,\s*(?:{qual})|\s+và\s+(?:{qual}))*)?"
+            rf"(?:\s+(?:liên\s+tịch|số|số\s+hiệu))*\s*:?\s*{num_list}"),
         # A bare symbol (in a list, or with its type only in the code).
         "bare": re.compile(rf"(?P<sym>\d(?<![\w/:.-]\d){SYMBOL_TAIL})(?![\w/])"),
         # A short re-mention: "Quyết định 2270", "Nghị định số 58".
@@ -518,7 +521,7 @@ class CitationExtractor:
             if _DRAFT.search(text[max(0, m.start() - 12):m.start()]):
                 taken.add(*m.span())        # a draft's symbol is not cited either
                 continue
-            word = collapse(m.group("type"))
+            word = collapse(m.group("type") + (m.group("qual") or ""))
             word = word[0].upper() + word[1:]
             sym = m.group("sym")
             numbers = [sym]

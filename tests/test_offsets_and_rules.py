@@ -57,6 +57,11 @@ def test_province_examples(entry):
                                                            "Thừa Thiên Huế" if entry["name"] == "Huế" else None)
 
 
+@pytest.mark.parametrize("entry", load("doc_types")["qualifiers"], ids=lambda e: e["words"])
+def test_doc_type_qualifier_examples(entry):
+    assert [c.doc_type for c in extract_text(entry["example"]).citations] == [entry["doc_type"]]
+
+
 @pytest.mark.parametrize("entry", load("relations")["relations"], ids=lambda e: e["relation"])
 def test_relation_examples(entry):
     assert extract_text(entry["example"]).citations[0].relation == entry["relation"]
