@@ -254,6 +254,16 @@ _ISSUER = re.compile(
     r"thực\s+hiện|tổ\s+chức|công\s+bố|giao\b|hợp\s+nhất|thành\s+lập|ngày\b|đã\b|được\b|tại\b|thông\s+báo|báo\s+cáo|"
     r"điều\s+chỉnh|kiện\s+toàn|phân\s+công|ủy\s+quyền|kết\s+luận)|"
     r"và\s+(?=(?:các|số|Nghị|Quyết|Chỉ|Thông|Luật|Kế|Công|Văn|Tờ|Báo)\b)))")
+
+
+@lru_cache(maxsize=1)
+def _issuer_before() -> re.Pattern:
+    """`<lead> của <Body> tại ` right before a citation (data/issuers.yaml `named_before`)."""
+    leads = "|".join(r"\s+".join(map(re.escape, e["lead"].split()))
+                     for e in sorted(load("issuers")["named_before"], key=lambda e: -len(e["lead"])))
+    return re.compile(rf"(?<!\w)(?:{leads})\s+của\s+(?P<body>[A-ZĐ][^;,.:\n()“”]{{2,70}}?)\s+tại\s+$")
+
+
 _DATE_NEAR = re.compile(r"\s*,?\s*(?:ban\s+hành\s+|được\s+ban\s+hành\s+|thông\s+qua\s+)?(?:ngày|Ngày)\s")
 _PIN = re.compile(r"(?:(?:điểm|Điểm)\s+[a-zđ](?:\s*,\s*[a-zđ])*(?:\s+và\s+[a-zđ])?\s+)?(?:(?:khoản|Khoản)\s+\d+(?:\s*,\s*\d+)*(?:\s+và\s+\d+)?\s+)?"
                   r"(?:Điều|điều)\s+\d+[a-z]?(?:\s*,\s*(?:Điều\s+)?\d+[a-z]?)*(?:\s+và\s+(?:Điều\s+)?\d+[a-z]?)?\s*,?\s*(?:của\s+)?$")
@@ -738,6 +748,11 @@ class CitationExtractor:
                         if found and found[0].value:
                             men.date = found[0].value
                             pos = d.start() + found[0].end
+        # "Theo đề nghị của Sở Tài chính tại Công văn số …": the body named before
+        if men.issuer is None:
+            before = _issuer_before().search(text, max(0, men.start - 120), men.start)
+            if before:
+                men.issuer = collapse(before.group("body"))
         # title ("về …")
         t = _TITLE_START.match(text, pos)
         # "…, Báo cáo thẩm tra số 429/BC-…": the next citation, not a title

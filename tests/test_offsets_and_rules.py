@@ -93,6 +93,16 @@ def test_a_repeated_commemoration_is_one_entry():
         (50, "Ngày giải phóng tỉnh Hòa Bình", "1975-03-26"), (49, "Ngày giải phóng tỉnh Hòa Bình", None)]
 
 
+@pytest.mark.parametrize("entry", load("issuers")["named_before"], ids=lambda e: e["lead"])
+def test_issuer_named_before_examples(entry):
+    assert [c.issuer for c in extract_text(entry["example"]).citations] == [entry["issuer"]]
+
+
+def test_issuer_printed_after_wins_over_one_named_before():
+    got = extract_text("Theo đề nghị của Sở Nội vụ tại Công văn số 12/UBND-NC ngày 03/11/2025 của UBND tỉnh.").citations
+    assert [c.issuer for c in got] == ["UBND tỉnh"]
+
+
 @pytest.mark.parametrize("entry", load("issuers")["issuers"], ids=lambda e: e["code"])
 def test_issuer_code_examples(entry):
     from vanban.extractors.symbols import issuer_code
