@@ -23,7 +23,7 @@ from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
 from vanban.extractors.spans import SpanSet
 from vanban.extractors.symbols import SYMBOL, SYMBOL_TAIL, issuer_code, match_view, normalize_symbol, symbol_year, type_code
-from vanban.extractors.text import collapse
+from vanban.extractors.text import NAME, collapse, looks_like_name, surnames
 from vanban.schemas.document import Doc
 from vanban.schemas.models import Citation, Span
 
@@ -262,6 +262,16 @@ def _issuer_before() -> re.Pattern:
     leads = "|".join(r"\s+".join(map(re.escape, e["lead"].split()))
                      for e in sorted(load("issuers")["named_before"], key=lambda e: -len(e["lead"])))
     return re.compile(rf"(?<!\w)(?:{leads})\s+của\s+(?P<body>[A-ZĐ][^;,.:\n()“”]{{2,70}}?)\s+tại\s+$")
+
+
+_PERSON_AFTER_TITLE = re.compile(rf"(?:tướng|tịch|trưởng|đốc|thư|chí|[Ôô]ng|[Bb]à)\s+(?P<name>{NAME})$")
+
+
+def _names_a_person(body: str) -> bool:
+    """`Phó Thủ tướng Trần Hồng Hà`: a leader whose instructions a notice of
+    another body (the Government Office) conveys, not the notice's issuer."""
+    m = _PERSON_AFTER_TITLE.search(body)
+    return bool(m and looks_like_name(m.group("name")) and m.group("name").split()[0] in surnames())
 
 
 _DATE_NEAR = re.compile(r"\s*,?\s*(?:ban\s+hành\s+|được\s+ban\s+hành\s+|thông\s+qua\s+)?(?:ngày|Ngày)\s")
@@ -751,7 +761,7 @@ class CitationExtractor:
         # "Theo đề nghị của Sở Tài chính tại Công văn số …": the body named before
         if men.issuer is None:
             before = _issuer_before().search(text, max(0, men.start - 120), men.start)
-            if before:
+            if before and not _names_a_person(collapse(before.group("body"))):
                 men.issuer = collapse(before.group("body"))
         # title ("về …")
         t = _TITLE_START.match(text, pos)

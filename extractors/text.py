@@ -131,6 +131,11 @@ def _person_names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["surnames"]), frozenset(data["never_given"])
 
 
+def surnames() -> frozenset[str]:
+    """Vietnamese surnames (data/person_names.yaml)."""
+    return _person_names()[0]
+
+
 def looks_like_name(name: str) -> bool:
     """Two to six syllables, at most one of them a word that names bodies or
     places; or a surname and one to three given names, none a word no name

@@ -89,9 +89,10 @@ def test_person_name_examples(entry):
 
 
 def test_signer_whose_given_names_are_common_words():
-    text = ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n"
+    text = ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. UỶ BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n"
             "Trần Văn Nam")
-    assert [(x.name, x.title) for x in extract_text(text).signatories] == [("Trần Văn Nam", "Phó Chủ tịch")]
+    assert [(x.name, x.title, x.on_behalf) for x in extract_text(text).signatories] == [
+        ("Trần Văn Nam", "Phó Chủ tịch", "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH")]
 
 
 def test_signature_block():
