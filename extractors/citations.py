@@ -763,6 +763,7 @@ class CitationExtractor:
             before = _issuer_before().search(text, max(0, men.start - 120), men.start)
             if before and not _names_a_person(collapse(before.group("body"))):
                 men.issuer = collapse(before.group("body"))
+                men.extra["issuer_before"] = True
         # title ("về …")
         t = _TITLE_START.match(text, pos)
         # "…, Báo cáo thẩm tra số 429/BC-…": the next citation, not a title
@@ -791,6 +792,14 @@ class CitationExtractor:
 
     def _resolve(self, doc: Doc, mentions: list[Mention]) -> list[Citation]:
         text = doc.text
+        # "đề nghị của Chính phủ tại Tờ trình số 357/TTr-CP và Đề án số 358/ĐA-CP": the
+        # body named before the list issued each member whose symbol names it too
+        for a, b in zip(mentions, mentions[1:]):
+            if a.extra.get("issuer_before") and b.issuer is None and a.number and b.number \
+                    and b.start - a.end < 40 and re.fullmatch(r"\s*(?:,|và)\s*", text[a.end:b.start]) \
+                    and issuer_code(normalize_symbol(a.number)) == issuer_code(normalize_symbol(b.number)):
+                b.issuer = a.issuer
+                b.extra["issuer_before"] = True
         # A list ("Quyết định số 309/QĐ-BCT và Quyết định số 310/QĐ-BCT ngày … của … về …")
         # shares the date, issuer and title printed after its last member.
         for i in range(len(mentions) - 2, -1, -1):

@@ -98,6 +98,13 @@ def test_issuer_named_before_examples(entry):
     assert [c.issuer for c in extract_text(entry["example"]).citations] == [entry["issuer"]]
 
 
+def test_issuer_named_before_a_list_is_each_members_with_its_code():
+    got = extract_text("Xét đề nghị của Chính phủ tại Tờ trình số 35/TTr-CP và Đề án số 36/ĐA-CP ngày 09/5/2025, "
+                       "Báo cáo thẩm tra số 42/BC-UBPL ngày 03/6/2025 của Ủy ban Pháp luật;").citations
+    assert [(c.number, c.issuer) for c in got] == [("35/TTr-CP", "Chính phủ"), ("36/ĐA-CP", "Chính phủ"),
+                                                   ("42/BC-UBPL", "Ủy ban Pháp luật")]
+
+
 def test_issuer_printed_after_wins_over_one_named_before():
     got = extract_text("Theo đề nghị của Sở Nội vụ tại Công văn số 12/UBND-NC ngày 03/11/2025 của UBND tỉnh.").citations
     assert [c.issuer for c in got] == ["UBND tỉnh"]
