@@ -23,7 +23,7 @@ from vanban.extractors.data import load
 from vanban.extractors.datefind import find_dates
 from vanban.extractors.spans import SpanSet
 from vanban.extractors.symbols import SYMBOL, SYMBOL_TAIL, issuer_code, match_view, normalize_symbol, symbol_year, type_code
-from vanban.extractors.text import collapse
+from vanban.extractors.text import NAME, collapse, looks_like_name, surnames
 from vanban.schemas.document import Doc
 from vanban.schemas.models import Citation, Span
 
@@ -57,13 +57,16 @@ def _rx() -> dict[str, re.Pattern]:
     # alternation.py): a lower-case one only before "số <digit>", not after a letter.
     type_word = "(?:" + "|".join(phrase_branches(words) + phrase_branches(
         [w.lower() for w in words], after_first=r"(?<![\w].)", end=r"(?=\s+số\s+\d)")) + ")"
-    # "Kế hoạch hành động số …", "Chỉ thị liên tịch số …": a qualifier before the number
+    # "Báo cáo thẩm tra số …", "Báo cáo giải trình, tiếp thu số …": a kind of the
+    # type (data/doc_types.yaml `qualifiers`), kept in the doc_type
+    qual = "|".join(r"\s+".join(map(re.escape, q["words"].split()))
+                    for q in sorted(load("doc_types")["qualifiers"], key=lambda q: -len(q["words"])))
     num_list = rf"(?P<pre>(?:\d{{1,5}}[a-z]?\s*(?:,|và)\s*)+)?(?P<sym>{SYMBOL}|\d{{1,5}}-[A-ZĐ]{{2,}}(?![\w/]))"
     return {
         # Type word, optional "số", symbol (or a list ending in one).
         "typed": re.compile(
-            rf"(?P<type>{type_word})"
-            rf"(?:\s+(?:liên\s+tịch|liên\s+ngành|hành\s+động|số|số\s+hiệu))*\s*:?\s*{num_list}"),
+            rf"(?P<type>{type_word})(?P<qual>\s+(?:{qual})(?:\s*,\s*(?:{qual})|\s+và\s+(?:{qual}))*)?"
+            rf"(?:\s+(?:liên\s+tịch|số|số\s+hiệu))*\s*:?\s*{num_list}"),
         # A bare symbol (in a list, or with its type only in the code).
         "bare": re.compile(rf"(?P<sym>\d(?<![\w/:.-]\d){SYMBOL_TAIL})(?![\w/])"),
         # A short re-mention: "Quyết định 2270", "Nghị định số 58".
@@ -251,6 +254,26 @@ _ISSUER = re.compile(
     r"thực\s+hiện|tổ\s+chức|công\s+bố|giao\b|hợp\s+nhất|thành\s+lập|ngày\b|đã\b|được\b|tại\b|thông\s+báo|báo\s+cáo|"
     r"điều\s+chỉnh|kiện\s+toàn|phân\s+công|ủy\s+quyền|kết\s+luận)|"
     r"và\s+(?=(?:các|số|Nghị|Quyết|Chỉ|Thông|Luật|Kế|Công|Văn|Tờ|Báo)\b)))")
+
+
+@lru_cache(maxsize=1)
+def _issuer_before() -> re.Pattern:
+    """`<lead> của <Body> tại ` right before a citation (data/issuers.yaml `named_before`)."""
+    leads = "|".join(r"\s+".join(map(re.escape, e["lead"].split()))
+                     for e in sorted(load("issuers")["named_before"], key=lambda e: -len(e["lead"])))
+    return re.compile(rf"(?<!\w)(?:{leads})\s+của\s+(?P<body>[A-ZĐ][^;,.:\n()“”]{{2,70}}?)\s+tại\s+$")
+
+
+_PERSON_AFTER_TITLE = re.compile(rf"(?:tướng|tịch|trưởng|đốc|thư|chí|[Ôô]ng|[Bb]à)\s+(?P<name>{NAME})$")
+
+
+def _names_a_person(body: str) -> bool:
+    """`Phó Thủ tướng Trần Hồng Hà`: a leader whose instructions a notice of
+    another body (the Government Office) conveys, not the notice's issuer."""
+    m = _PERSON_AFTER_TITLE.search(body)
+    return bool(m and looks_like_name(m.group("name")) and m.group("name").split()[0] in surnames())
+
+
 _DATE_NEAR = re.compile(r"\s*,?\s*(?:ban\s+hành\s+|được\s+ban\s+hành\s+|thông\s+qua\s+)?(?:ngày|Ngày)\s")
 _PIN = re.compile(r"(?:(?:điểm|Điểm)\s+[a-zđ](?:\s*,\s*[a-zđ])*(?:\s+và\s+[a-zđ])?\s+)?(?:(?:khoản|Khoản)\s+\d+(?:\s*,\s*\d+)*(?:\s+và\s+\d+)?\s+)?"
                   r"(?:Điều|điều)\s+\d+[a-z]?(?:\s*,\s*(?:Điều\s+)?\d+[a-z]?)*(?:\s+và\s+(?:Điều\s+)?\d+[a-z]?)?\s*,?\s*(?:của\s+)?$")
@@ -425,18 +448,33 @@ def _plausible_bare(sym: str) -> bool:
     return len(segs) >= 2 or (len(segs) == 1 and segs[0] in _issuer_codes())
 
 
+def _strip_marks(s: str) -> str:
+    s = unicodedata.normalize("NFD", s.casefold()).replace("đ", "d")
+    return "".join(c for c in s if unicodedata.category(c) != "Mn")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
+    """data/abbreviations.yaml folded like a title: one alternation, each
+    abbreviation to the words it stands for."""
+    words = {_strip_marks(e["short"]): _strip_marks(e["long"]) for e in load("abbreviations")["abbreviations"]}
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(words, key=len, reverse=True)))})\b"), words
+
+
 @lru_cache(maxsize=8192)
 def _fold(s: str) -> str:
-    """A title as OCR and spelling cannot change it: no case, no accents, no punctuation."""
-    s = unicodedata.normalize("NFD", (fix_title(s) or "").casefold()).replace("đ", "d")
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    s = re.sub(r"\bqppl\b", "quy pham phap luat", s)
-    s = re.sub(r"\bnsnn\b", "ngan sach nha nuoc", s)
+    """A title as OCR, spelling and abbreviation cannot change it: no case, no
+    accents, no punctuation, the usual abbreviations spelt out (`thuế TNCN` is
+    `thuế thu nhập cá nhân`)."""
+    s = _strip_marks(fix_title(s) or "")
+    rx, words = _abbreviations()
+    s = rx.sub(lambda m: words[m.group()], s)
     s = re.sub(r"[^\w]+", " ", s).strip()
     return re.sub(r"\s+(?:nam\s+)?(?:19|20)\d\d$", "", s)
 
 
 _DASHED = re.compile(r"(\d+)-((?:19|20)\d\d)-([A-ZĐ]+)-(.+)")
+_DASHED_YEAR = re.compile(r"(\d+)-((?:19|20)\d\d)/([A-ZĐ][A-ZĐ0-9]*-.+)")
 _GLUED_YEAR = re.compile(r"^(\d+[A-Z]?/(?:19|20)\d\d)(?=[A-ZĐ])")
 _PARTY_AS_ADMIN = re.compile(r"(\d+[A-Z]?)/([A-ZĐ]+)[-/]((?:TW|TU|THU|ĐU|HU|QU|BCĐ)\b.*)")
 
@@ -444,11 +482,14 @@ _PARTY_AS_ADMIN = re.compile(r"(\d+[A-Z]?)/([A-ZĐ]+)[-/]((?:TW|TU|THU|ĐU|HU|QU
 @lru_cache(maxsize=65536)
 def _canon_number(n: str) -> str:
     """One key for the printings of one number: `18-2016-QĐ-UBND` is
-    18/2016/QĐ-UBND, `49/2025TT-BCT` is 49/2025/TT-BCT, `57/NQ-TW` is 57-NQ/TW."""
+    18/2016/QĐ-UBND, `19-2018/NQ-CP` is 19/2018/NQ-CP, `49/2025TT-BCT` is 49/2025/TT-BCT, `57/NQ-TW` is 57-NQ/TW."""
     n = normalize_symbol(n).upper()
     m = _DASHED.fullmatch(n)
     if m:
         n = f"{m.group(1)}/{m.group(2)}/{m.group(3)}-{m.group(4)}"
+    m = _DASHED_YEAR.fullmatch(n)
+    if m:
+        n = f"{m.group(1)}/{m.group(2)}/{m.group(3)}"
     n = _GLUED_YEAR.sub(r"\1/", n)
     # a Party document printed the administrative way
     m = _PARTY_AS_ADMIN.fullmatch(n)
@@ -500,7 +541,7 @@ class CitationExtractor:
             if _DRAFT.search(text[max(0, m.start() - 12):m.start()]):
                 taken.add(*m.span())        # a draft's symbol is not cited either
                 continue
-            word = collapse(m.group("type"))
+            word = collapse(m.group("type") + (m.group("qual") or ""))
             word = word[0].upper() + word[1:]
             sym = m.group("sym")
             numbers = [sym]
@@ -595,9 +636,11 @@ class CitationExtractor:
             if name[0].islower() and not amending and not re.fullmatch(r"năm\s+\d{4}", name) and _FUNCTION_WORD.match(name):
                 continue
             # A one-word name is a fragment (`Luật Thuế`) unless it is the name of a
-            # law (`Luật Dược`) or a number or date pins it down.
+            # law (`Luật Dược`), an abbreviated one (`Luật BHXH`), or a number or
+            # date pins it down.
             bare = re.sub(r"\s+(?:năm\s+)?\d{4}$", "", name)
             if not amending and len(bare.split()) == 1 and bare.casefold() not in rules["single"] and \
+                    _strip_marks(bare) not in _abbreviations()[1] and \
                     not number and not _DATE_NEAR.match(text, end) and not re.search(r"\d{4}$", name):
                 continue
             men = Mention(start=m.start(), end=end, doc_type=word, number=number, title=fix_title(name), core_end=end)
@@ -715,6 +758,12 @@ class CitationExtractor:
                         if found and found[0].value:
                             men.date = found[0].value
                             pos = d.start() + found[0].end
+        # "Theo đề nghị của Sở Tài chính tại Công văn số …": the body named before
+        if men.issuer is None:
+            before = _issuer_before().search(text, max(0, men.start - 120), men.start)
+            if before and not _names_a_person(collapse(before.group("body"))):
+                men.issuer = collapse(before.group("body"))
+                men.extra["issuer_before"] = True
         # title ("về …")
         t = _TITLE_START.match(text, pos)
         # "…, Báo cáo thẩm tra số 429/BC-…": the next citation, not a title
@@ -743,6 +792,14 @@ class CitationExtractor:
 
     def _resolve(self, doc: Doc, mentions: list[Mention]) -> list[Citation]:
         text = doc.text
+        # "đề nghị của Chính phủ tại Tờ trình số 357/TTr-CP và Đề án số 358/ĐA-CP": the
+        # body named before the list issued each member whose symbol names it too
+        for a, b in zip(mentions, mentions[1:]):
+            if a.extra.get("issuer_before") and b.issuer is None and a.number and b.number \
+                    and b.start - a.end < 40 and re.fullmatch(r"\s*(?:,|và)\s*", text[a.end:b.start]) \
+                    and issuer_code(normalize_symbol(a.number)) == issuer_code(normalize_symbol(b.number)):
+                b.issuer = a.issuer
+                b.extra["issuer_before"] = True
         # A list ("Quyết định số 309/QĐ-BCT và Quyết định số 310/QĐ-BCT ngày … của … về …")
         # shares the date, issuer and title printed after its last member.
         for i in range(len(mentions) - 2, -1, -1):

@@ -45,9 +45,16 @@ _COUNT_YEARS = re.compile(r"(?P<n>\d(?<![\d.,/]\d)\d{0,2})\s+năm\s+(?P<ev>[^()\
 _YEAR_RANGE = re.compile(r"(?P<a>1[89]\d\d|20\d\d)\s*-\s*(?P<b>1[89]\d\d|20\d\d)\b")
 _AND_NEXT = re.compile(r"\s*(?:và|,)\s+(?:(?P<n>\d{1,3})\s+năm\s+)?(?P<ev>[^()\n;]{3,120}?)\s*\((?P<a>[^()]{4,30}?)\s*-\s*(?P<b>[^()]{4,30}?)\)")
 _TWO_COUNTS = re.compile(r"\s+và\s+(?:tưởng\s+niệm\s+|kỷ\s+niệm\s+)?(?P<n>\d{1,3})\s+năm\s+")
-# Event text stops before words that begin the rest of the sentence.
-_EV_STOP = re.compile(r"\s+(?:và\s+(?:các|những)|của\s+(?:tỉnh|ngành|đơn\s+vị|huyện)\s|trên\s+địa\s+bàn|tại\s|diễn\s+ra|được\s|sẽ\s|"
-                      r"nhằm\s|để\s|\d{1,2}/\d{1,2}(?:/\d{4})?)")
+# Event text stops before words that begin the rest of the sentence: these, and
+# the verbs and copulas of data/commemorative_days.yaml (`event_ends_before`).
+_EV_STOP_BASE = (r"\s+(?:và\s+(?:các|những)|của\s+(?:tỉnh|ngành|đơn\s+vị|huyện)\s|trên\s+địa\s+bàn|tại\s|"
+                 r"nhằm\s|để\s|\d{1,2}/\d{1,2}(?:/\d{4})?")
+
+
+@lru_cache(maxsize=1)
+def _ev_stop() -> re.Pattern:
+    words = sorted((e["word"] for e in load("commemorative_days")["event_ends_before"]), key=len, reverse=True)
+    return re.compile(_EV_STOP_BASE + "|" + "|".join(r"\s+".join(map(re.escape, w.split())) + r"(?!\w)" for w in words) + ")")
 
 
 # Every count rule reads "<1-3 digits> năm", and "năm" is rare: the rules are
@@ -124,10 +131,18 @@ def _dates_in(found: Sorted, s: int, e: int) -> list[FoundDate]:
 
 def _clean_event(ev: str) -> str:
     ev = collapse(ev).strip(" ,-–“”\"'")
-    m = _EV_STOP.search(" " + ev)
+    m = _ev_stop().search(" " + ev)
     if m and m.start() > 3:
         ev = ev[: m.start() - 1]
     return ev.strip(" ,-–“”\"'")
+
+
+def _same_event(a: dict, b: dict) -> bool:
+    """Two mentions of one commemoration: the same event's name, counts and
+    dates that do not disagree."""
+    if collapse(a["event"]).casefold() != collapse(b["event"]).casefold():
+        return False
+    return all(a[f] is None or b[f] is None or a[f] == b[f] for f in ("years", "origin_date", "date"))
 
 
 def _paragraph_year(paragraphs: Breaks, found: Sorted, pos: int, cache: dict) -> int | None:
@@ -252,13 +267,25 @@ class CommemorationExtractor:
             add(int(m.group("n")), ev, None, None, m.start("n"), m.end("ev"), "count_only")
 
         # One entry per commemoration: same count and origin (or event), first kept.
-        out: list[Commemoration] = []
+        # A repeat that names an event already found with the same count (or no
+        # count) is that entry, even when only one of them printed the dates: it
+        # lends the dates it has.
+        kept: list[dict] = []
         seen: set = set()
         for it in sorted(items, key=lambda x: x["start"]):
             key = (it["years"], it["origin_date"] or collapse(it["event"]).casefold())
             if key in seen:
                 continue
+            same = next((k for k in kept if _same_event(k, it)), None)
+            if same is not None:
+                for f in ("years", "origin_date", "date"):
+                    if same[f] is None and it[f] is not None:
+                        same[f] = it[f]
+                if same["years"] is not None and same["origin_date"] and same["date"]:
+                    same["consistent"] = int(same["date"][:4]) - int(same["origin_date"][:4]) == same["years"]
+                continue
             seen.add(key)
-            out.append(Commemoration(**it))
+            kept.append(it)
+        out = [Commemoration(**it) for it in kept]
         doc.results["commemorations"] = out
         doc.cache["commemoration_date_roles"] = roles

@@ -46,6 +46,8 @@ class FoundDate:
     day: int | None
     kind: str                   # which rule: verbal, numeric, month_year, range_first, ...
     year_inferred: bool = False
+    lead: int | None = None     # the second end of a range or list: where the first end starts
+    recurring: bool = False     # a day of every year (`hằng năm`) given the document's year
 
     @property
     def value(self) -> str | None:
@@ -104,6 +106,11 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("numeric", re.compile(rf"{_NOT_BEFORE}(?P<d>{D})(?P<sep>[/.-])(?P<m>{M})(?P=sep)(?P<y>{Y}){_NOT_AFTER}")),
     # 16/6 2025 (separator missing before the year)
     ("numeric_space_year", re.compile(rf"{_NOT_BEFORE}(?P<d>{D})/(?P<m>{M}) (?P<y>20\d\d)(?![\d/])")),
+    # tháng 11 - 12/2025, từ tháng 11 đến tháng 12 năm 2025, tháng 11 và 12/2025: two
+    # months sharing the year printed after the second (both ends are dates)
+    ("month_range", re.compile(
+        rf"(?i:tháng){GL}(?P<m>{M})(?P<join>{DASH}|{SP}(?:đến|tới|và){SP}|{WS},{WS})(?:(?i:tháng){GL})?"
+        rf"(?P<m2>{M})(?:{WS}[/-]{WS}|{SP}(?i:năm){GL})(?P<y>{Y})\b")),
     # tháng 6/2024, tháng 3 năm 2024, tháng 01-2026
     ("month_year", re.compile(rf"(?i:tháng){GL}(?P<m>{M})(?:{WS}[/-]{WS}|{SP}(?i:năm){GL})(?P<y>{Y})\b")),
     # sáng 22.4, ngày 3/4, từ 01/7 (no year: inferred)
@@ -125,7 +132,7 @@ _CUE_BEFORE = re.compile(rf"(?<!\w){CUE}[ \t]+(?:(?i:ngày)[ \t]+)?$")
 _DIGIT_LED = {"verbal", "verbal_noyearword", "range_days", "range_first", "list_days", "numeric",
               "numeric_space_year", "known_day", "numeric_noyear"}
 _WORD_LED = {"verbal_days": "ngày", "verbal_range": "ngày", "verbal_slip": "ngày", "verbal_blank_day": "ngày",
-             "verbal_noyear": "ngày", "month_year": "tháng"}
+             "verbal_noyear": "ngày", "month_range": "tháng", "month_year": "tháng"}
 # Every digit-led rule reads a day (one or two digits at the start of a number)
 # followed, after white space, by a separator, "và" or "tháng": the numbers that
 # are not so followed (most of them) are never tried.
@@ -274,6 +281,17 @@ def find_dates(text: str) -> list[FoundDate]:
                     if _valid(y, mo, d):
                         out.append(FoundDate(s, e, y, mo, d, kind))
                 continue
+            if kind == "month_range":
+                y, m1, m2 = int(g["y"]), int(g["m"]), int(g["m2"])
+                # a range runs forward (`tháng 11 - 12`); `tháng 12 - 11/2025` is no range
+                if not taken.free(m.start(), m.end()) or (m1 >= m2 and "và" not in g["join"] and "," not in g["join"]):
+                    continue
+                taken.add(*m.span())
+                first = "month_list" if ("và" in g["join"] or "," in g["join"]) else "month_range"
+                out.append(FoundDate(m.start(), m.end("m"), y, m1, None, first))
+                out.append(FoundDate(m.end("join"), m.end(), y, m2, None,
+                                     "month_list" if first == "month_list" else "month_range_end", lead=m.start()))
+                continue
             if kind == "known_day":
                 key = f"{int(m.group('d'))}/{int(m.group('m'))}"
                 ctx = text[max(0, m.start() - 50):m.end() + 50]
@@ -341,16 +359,17 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SYMBOL_YEAR_BEFORE = re.compile(r"/((?:19|20)\d\d)/?[A-ZĐ][\wĐđ&.-]*\s*,?\s*(?:(?i:ngày)\s*)?$")
 
 
-def _relative_year(text: str, f: FoundDate, ref_year: int | None) -> tuple[bool, int | None]:
+def _relative_year(text: str, f: FoundDate, ref_year: int | None) -> tuple[bool, int | None, bool]:
     """(decided, year) from the words right after a year-less date: `năm sau`
     (the document's year + 1), `hằng năm` (the document's year), `kỳ báo cáo`
     (a period of no fixed year: none). Without a document year, none: a
-    recurring date is not given a year from elsewhere."""
+    recurring date is not given a year from elsewhere. The third value: the
+    date recurs every year (dates.py moves it to the first one after issue)."""
     ctx = _context()
     for rx, anchored in ctx["recurring"]:
         if rx.match(text, f.end):
             if not anchored:
-                return True, None
+                return True, None, False
             break
     else:
         anchored = None
@@ -360,11 +379,11 @@ def _relative_year(text: str, f: FoundDate, ref_year: int | None) -> tuple[bool,
             # "năm trước kỳ báo cáo": a year before a period of no fixed year
             for rx2, anch in ctx["recurring"]:
                 if not anch and rx2.match(text, m.end()):
-                    return True, None
-            return True, (ref_year + shift) if ref_year is not None else None
+                    return True, None, False
+            return True, (ref_year + shift) if ref_year is not None else None, False
     if anchored:
-        return True, ref_year
-    return False, None
+        return True, ref_year, True
+    return False, None, False
 
 
 def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None:
@@ -403,7 +422,7 @@ def infer_years(text: str, found: list[FoundDate], ref_year: int | None) -> None
         elif sym:
             year, decided = int(sym.group(1)), True
         else:
-            decided, year = _relative_year(text, f, ref_year)
+            decided, year, f.recurring = _relative_year(text, f, ref_year)
         if not decided:
             s0, _ = sentences.around(f.start)
             g = dated.last_in(s0, f.start)

@@ -51,8 +51,16 @@ def _title_case(s: str) -> str:
     return " ".join(words)
 
 
+# The older tone placement on "uy" (`UỶ BAN`) written the usual way (`ỦY BAN`),
+# as the organization's name already is.
+_UY = str.maketrans({"Ỷ": "Y", "ỷ": "y"})
+_UY_WORD = re.compile(r"\b([Uu])([Ỷỷ])(?!\w)")
+
+
 def _auth_norm(s: str) -> str:
-    """`KT.CỤC TRƯỞNG` -> `KT. CỤC TRƯỞNG`; the slash forms stay (`T/M BAN THƯỜNG VỤ`)."""
+    """`KT.CỤC TRƯỞNG` -> `KT. CỤC TRƯỞNG`; the slash forms stay (`T/M BAN THƯỜNG VỤ`);
+    `TM. UỶ BAN` -> `TM. ỦY BAN`."""
+    s = _UY_WORD.sub(lambda m: ("Ủ" if m.group(1) == "U" else "ủ") + m.group(2).translate(_UY), s)
     m = _AUTH.match(collapse(s))
     if not m:
         return collapse(s)

@@ -9,7 +9,8 @@ Forms (NĐ 30/2020/NĐ-CP and the Party's Quy định 66-QĐ/TW):
 - read to their true end: a dotted segment (`11554/VPCP-V.I`, `9123/BCT.PC`), an
   ampersand (`9086/BNV-CTTN&BĐG`), spaces an OCR or a typist put around the
   separators (`9123 /BCT.PC`, `4999 /QCPH - BHXH - TCT`), a compound number
-  (`27102017- 02/HC-VCST`), dashes for slashes (`18-2016-QĐ-UBND`), and a year
+  (`27102017- 02/HC-VCST`), dashes for slashes (`18-2016-QĐ-UBND`, `19-2018/NQ-CP`:
+  kept as printed, the type and issuer after the year), and a year
   split by OCR (`98/201 7/NĐ-CP`).
 `normalize_symbol` removes whitespace (`27/NQ- TW` -> `27/NQ-TW`), maps Ð to Đ,
 look-alike Cyrillic and Greek capitals to Latin ones and fraction slashes to `/`.
@@ -44,6 +45,7 @@ SYMBOL_TAIL = (
     rf"(?:(?:{NUM_TAIL}){SLASH}{YEAR}/?{SEGS}(?:/{SEGS})?"   # 30/2020/NĐ-CP, 49/2025TT-BCT, 87/2025/QH15
     rf"|(?:{NUM_TAIL})-{SEGS}/{SEGS}"                        # 34-CT/TW, 02-NQ/ĐU-SCT
     rf"|\d{{0,4}}-(?:19|20)\d\d-{SEGS}"                      # 18-2016-QĐ-UBND (dashes for slashes)
+    rf"|\d{{0,4}}-(?:19|20)\d\d/{SEG}-{SEGS}"                 # 19-2018/NQ-CP (a dash for the first slash)
     rf"|(?:{NUM_TAIL}){SLASH}{SEGS}(?:/{SEGS})?)"            # 300/KH-SCT, 2388/C04-P6
 )
 SYMBOL = rf"\d{SYMBOL_TAIL}"
@@ -167,5 +169,5 @@ def _type_codes() -> frozenset[str]:
 @lru_cache(maxsize=16384)
 def symbol_year(symbol: str) -> int | None:
     s = normalize_symbol(symbol)
-    m = re.search(r"/(\d{4})/?", s) or re.match(r"^\d+-((?:19|20)\d\d)-", s)
+    m = re.search(r"/(\d{4})/?", s) or re.match(r"^\d+-((?:19|20)\d\d)(?:-|/[A-ZĐ][A-Za-zĐđ]*-)", s)
     return int(m.group(1)) if m else None

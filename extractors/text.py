@@ -124,12 +124,29 @@ _NOT_NAME_START = re.compile(r"^(?:Nơi\s+nhận|Như\s+trên|Lưu|Kính\s+gửi
                              r"Email|Điện\s+thoại|Tỉnh|Thành\s+phố|Huyện|Xã|Phường)\b", re.I)
 
 
+@lru_cache(maxsize=1)
+def _person_names() -> tuple[frozenset[str], frozenset[str]]:
+    from vanban.extractors.data import load
+    data = load("person_names")
+    return frozenset(data["surnames"]), frozenset(data["never_given"])
+
+
+def surnames() -> frozenset[str]:
+    """Vietnamese surnames (data/person_names.yaml)."""
+    return _person_names()[0]
+
+
 def looks_like_name(name: str) -> bool:
-    """Two to six syllables, at most one of them a word that names bodies or places."""
+    """Two to six syllables, at most one of them a word that names bodies or
+    places; or a surname and one to three given names, none a word no name
+    uses, whatever common words the given names are (data/person_names.yaml)."""
     words = name.split()
     if not 2 <= len(words) <= 6 or _NOT_NAME_START.match(name):
         return False
-    return sum(w in _NOT_NAME_WORDS for w in words) < 2
+    if sum(w in _NOT_NAME_WORDS for w in words) < 2:
+        return True
+    surnames, never = _person_names()
+    return len(words) <= 4 and words[0] in surnames and not any(w in never for w in words[1:])
 
 
 def name_in_line(line: str) -> tuple[int, int] | None:

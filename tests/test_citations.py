@@ -168,6 +168,14 @@ def test_law_name_examples(entry):
         assert entry["name"] in laws, laws
 
 
+@pytest.mark.parametrize("entry", load("abbreviations")["abbreviations"], ids=lambda e: e["short"])
+def test_abbreviation_examples(entry):
+    got = [c for c in cites(entry["example"]) if c.doc_type == "Luật"]
+    assert len(got) == 1 and got[0].number, [(c.title, c.number) for c in got]
+    assert any(entry["short"] in m.text for m in got[0].mentions)   # the short mention joined it
+    assert entry["short"] not in got[0].title                       # the name as printed in full
+
+
 # ---- symbols: read to their true end ---------------------------------------------
 
 SYMBOLS = [
@@ -179,6 +187,7 @@ SYMBOLS = [
     ("4347/QĐ-BVHTT&DL", "4347/QĐ-BVHTT&DL", "BVHTT&DL", None),
     ("27102017- 02/HC-VCST", "27102017-02/HC-VCST", "HC", None),
     ("18-2016-QĐ-UBND", "18-2016-QĐ-UBND", "UBND", 2016),
+    ("19-2018/NQ-CP", "19-2018/NQ-CP", "CP", 2018),
     ("98/201 7/NĐ-CP", "98/2017/NĐ-CP", "CP", 2017),
     ("71/NQ -CP", "71/NQ-CP", "CP", None),
     ("30/2020/NĐ-CP", "30/2020/NĐ-CP", "CP", 2020),
@@ -198,6 +207,17 @@ def test_symbol_read_to_its_end(printed, number, issuer, year):
                                   "Quyết định số 12/QĐ-UBND - Sở Nội vụ"])
 def test_symbol_does_not_swallow_the_next_word(text):
     assert [m.group() for m in SYMBOL_RX.finditer(text)] in (["300/KH-SCT"], ["300/QĐ-UBND"], ["12/QĐ-UBND"])
+
+
+@pytest.mark.parametrize("text", ["Thời gian thực hiện: tháng 11 - 12/2025.", "giai đoạn 2016-2020/2021-2025",
+                                  "từ 10-12/2025", "các mục 2.1-2.3/Phụ lục", "đạt 15-2018/KH"])
+def test_ranges_and_list_numbers_are_not_symbols(text):
+    assert [m.group() for m in SYMBOL_RX.finditer(match_view(text))] == []
+
+
+def test_dash_for_the_first_slash_is_kept_as_printed_and_merges():
+    got = cites("theo Nghị quyết 19-2018/NQ-CP và Nghị quyết số 19/2018/NQ-CP ngày 15/5/2018 của Chính phủ")
+    assert [(c.number, c.date, len(c.mentions)) for c in got] == [("19-2018/NQ-CP", "2018-05-15", 2)]
 
 
 def test_type_code_of_odd_forms():

@@ -103,6 +103,29 @@ def test_date_context_examples(entry):
     assert got == ([entry["value"]] if entry["value"] else [])
 
 
+def _extract(entry, issued="2025-11-20"):
+    """The dates (but the issue date) of an example printed under a plan's header."""
+    from vanban.pipeline.extract import extract_text
+    y, m, d = issued.split("-")
+    head = f"Số: 12/KH-UBND\nTỉnh A, ngày {int(d)} tháng {int(m)} năm {y}\n\nKẾ HOẠCH\n\n"
+    return [(d.value, d.role) for d in extract_text(head + entry["example"]).dates if d.role != "issue"]
+
+
+def _listed(entry):
+    v, r = entry["value"], entry["role"]
+    return list(zip(v, r)) if isinstance(v, list) else [(v, r)]
+
+
+@pytest.mark.parametrize("entry", CONTEXT["after_issue"], ids=lambda e: e["example"])
+def test_after_issue_examples(entry):
+    assert _extract(entry, entry["issued"]) == _listed(entry)
+
+
+@pytest.mark.parametrize("entry", CONTEXT["month_ranges"], ids=lambda e: e["example"])
+def test_month_range_examples(entry):
+    assert _extract(entry) == _listed(entry)
+
+
 def test_glued_month_and_day():
     assert values("Hà Nội, ngày 05 tháng12 năm 2017") == ["2017-12-05"]
     assert values("Đề án số 358/ĐA-CP ngày 09tháng 5 năm 2025") == ["2025-05-09"]

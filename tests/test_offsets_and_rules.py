@@ -57,6 +57,11 @@ def test_province_examples(entry):
                                                            "Thừa Thiên Huế" if entry["name"] == "Huế" else None)
 
 
+@pytest.mark.parametrize("entry", load("doc_types")["qualifiers"], ids=lambda e: e["words"])
+def test_doc_type_qualifier_examples(entry):
+    assert [c.doc_type for c in extract_text(entry["example"]).citations] == [entry["doc_type"]]
+
+
 @pytest.mark.parametrize("entry", load("relations")["relations"], ids=lambda e: e["relation"])
 def test_relation_examples(entry):
     assert extract_text(entry["example"]).citations[0].relation == entry["relation"]
@@ -72,6 +77,37 @@ def test_unit_examples(entry):
 def test_commemorative_day_examples(entry):
     cs = extract_text("Nhân dịp kỷ niệm " + entry["example"] + " năm 2025.").commemorations
     assert cs, entry["example"]
+
+
+@pytest.mark.parametrize("entry", load("commemorative_days")["event_ends_before"], ids=lambda e: e["word"])
+def test_commemoration_event_ends(entry):
+    assert [c.event for c in extract_text(entry["example"]).commemorations] == [entry["event"]]
+
+
+def test_a_repeated_commemoration_is_one_entry():
+    text = ("Nhân kỷ niệm 50 năm Ngày giải phóng tỉnh Hòa Bình (26/3/1975 - 26/3/2025), tỉnh tổ chức gặp mặt.\n\n"
+            "Kỷ niệm 50 năm Ngày giải phóng tỉnh Hòa Bình là dịp để ôn lại truyền thống.\n\n"
+            "Kỷ niệm 49 năm Ngày giải phóng tỉnh Hòa Bình đã được tổ chức năm ngoái.")
+    cs = extract_text(text).commemorations
+    assert [(c.years, c.event, c.origin_date) for c in cs] == [
+        (50, "Ngày giải phóng tỉnh Hòa Bình", "1975-03-26"), (49, "Ngày giải phóng tỉnh Hòa Bình", None)]
+
+
+@pytest.mark.parametrize("entry", load("issuers")["named_before"], ids=lambda e: e["lead"])
+def test_issuer_named_before_examples(entry):
+    assert [c.issuer for c in extract_text(entry["example"]).citations] == [entry["issuer"]]
+
+
+def test_issuer_named_before_a_list_is_each_members_with_its_code():
+    got = extract_text("Xét đề nghị của Chính phủ tại Tờ trình số 35/TTr-CP và Đề án số 36/ĐA-CP ngày 09/5/2025, "
+                       "Báo cáo thẩm tra số 42/BC-UBPL ngày 03/6/2025 của Ủy ban Pháp luật;").citations
+    assert [(c.number, c.issuer) for c in got] == [("35/TTr-CP", "Chính phủ"), ("36/ĐA-CP", "Chính phủ"),
+                                                   ("42/BC-UBPL", "Ủy ban Pháp luật")]
+
+
+def test_issuer_printed_after_wins_over_one_named_before():
+    got = extract_text("Theo đề nghị của Sở Nội vụ tại Công văn số 12/UBND-NC ngày 03/11/2025 của UBND tỉnh.").citations
+    assert [c.issuer for c in got] == ["UBND tỉnh"]
 
 
 @pytest.mark.parametrize("entry", load("issuers")["issuers"], ids=lambda e: e["code"])

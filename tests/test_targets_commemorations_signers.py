@@ -1,4 +1,7 @@
 """Targets, commemorations and signatories on real passages from dev documents."""
+import pytest
+
+from vanban.extractors.data import load
 from vanban.pipeline.extract import extract_text
 from vanban.extractors.targets import parse_number
 
@@ -77,6 +80,19 @@ def test_two_counts_share_dates():
 def test_commemoration_from_known_day():
     cs = extract_text("Trường tổ chức văn nghệ kỷ niệm 43 năm ngày Nhà giáo Việt Nam 20/11/2025.").commemorations
     assert [(c.years, c.origin_date, c.date) for c in cs] == [(43, "1982-11-20", "2025-11-20")]
+
+
+@pytest.mark.parametrize("entry", load("person_names")["examples"], ids=lambda e: e["phrase"])
+def test_person_name_examples(entry):
+    from vanban.extractors.text import looks_like_name
+    assert looks_like_name(entry["phrase"]) == entry["name"]
+
+
+def test_signer_whose_given_names_are_common_words():
+    text = ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. UỶ BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n"
+            "Trần Văn Nam")
+    assert [(x.name, x.title, x.on_behalf) for x in extract_text(text).signatories] == [
+        ("Trần Văn Nam", "Phó Chủ tịch", "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH")]
 
 
 def test_signature_block():
