@@ -103,6 +103,36 @@ def _combine(parent: str | None, child: str) -> str:
 ACCENT_WINDOW = 8000        # the body names its issuer early
 
 
+_WS = re.compile(r"\s+")
+
+
+def _is_cap(c: str) -> bool:
+    return "A" <= c <= "Z"
+
+
+def _words_at(folded: str, words: list[str]) -> tuple[int, int] | None:
+    """The first place `words` stand in `folded`, apart by white space and not
+    inside a longer word: what `(?<![A-Z])W1\\s+W2…(?![A-Z])` finds, without
+    compiling a pattern for each document's name (a compile costs more than
+    the search). `\\s+` between words is greedy and each word opens with a
+    non-space, so trying the first word at each place it stands is enough."""
+    first, n = words[0], len(folded)
+    k = folded.find(first)
+    while k >= 0:
+        if k == 0 or not _is_cap(folded[k - 1]):
+            p = k + len(first)
+            for w in words[1:]:
+                m = _WS.match(folded, p)
+                if m is None or not folded.startswith(w, m.end()):
+                    break
+                p = m.end() + len(w)
+            else:
+                if p == n or not _is_cap(folded[p]):
+                    return k, p
+        k = folded.find(first, k + 1)
+    return None
+
+
 def _accented(name: str, window: str, folded: str) -> str:
     """The spelling the body gives a header name, when it has more accents: an
     OCR'd header loses them (`CUC THUE TP HA NOI`, `BỘ TAI CHÍNH`), and the body
@@ -111,11 +141,10 @@ def _accented(name: str, window: str, folded: str) -> str:
     words = fold(name).split()
     if len(words) < 2:
         return name
-    rx = re.compile(r"(?<![A-Z])" + r"\s+".join(map(re.escape, words)) + r"(?![A-Z])")
-    m = rx.search(folded)
-    if not m:
+    span = _words_at(folded, words)
+    if span is None:
         return name
-    found = " ".join(window[m.start():m.end()].split())
+    found = " ".join(window[span[0]:span[1]].split())
     marks = lambda s: sum(not c.isascii() for c in s)       # noqa: E731
     return found if marks(found) > marks(name) else name
 

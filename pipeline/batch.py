@@ -347,12 +347,35 @@ def _worker_main(conn, fn: Callable[[str], dict], warm: Callable[[], None] | Non
             return
 
 
+@contextlib.contextmanager
+def _main_script_not_rerun() -> Iterator[None]:
+    """A spawned process first runs the parent's main script again (as
+    `__mp_main__`), so that functions defined there can be unpickled. The
+    `vanban` console script defines none (it is `from vanban.pipeline.cli import
+    main`), and running it imports the whole CLI (typer, click) in every worker.
+    multiprocessing does not re-run a package's `__main__` module: while a worker
+    starts, the script is named for the one it stands for, `vanban.__main__`.
+    Any other main module (a script, pytest) is left as it is."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None \
+            or getattr(getattr(main, "main", None), "__module__", None) != "vanban.pipeline.cli":
+        yield
+        return
+    import importlib.machinery
+    main.__spec__ = importlib.machinery.ModuleSpec("vanban.__main__", None)
+    try:
+        yield
+    finally:
+        main.__spec__ = None
+
+
 class _Worker:
     def __init__(self, ctx, fn, warm, limit_bytes: int | None):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, fn, warm, os.getpid(), limit_bytes),
                                 daemon=True, name="vanban-extract")
-        self.proc.start()
+        with _main_script_not_rerun():
+            self.proc.start()
         child.close()
         self.ready = False
         self.retiring = False

@@ -340,6 +340,11 @@ def _joins(text: str) -> list[int]:
         e = s + 1
         last = text[s - 1]          # the previous line's last character (not white space, not . ; : ! ?)
         first = text[e]             # the next line's first character (not white space)
+        if first.islower() and last not in rule_chars and text[e + 1:e + 2] != ")":
+            # the common join, decided without reading the next line: of the list
+            # starts only `a)` and of the rules none open with a lower-case letter
+            out.append(s)
+            continue
         nxt_end = -1
         if not (first.islower() or last in ",(-/"):
             # the line's last word, read from a window that holds it whole or shows

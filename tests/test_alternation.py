@@ -112,3 +112,13 @@ def test_word_gate_uses_its_faster_forms():
     gate = WordGate(re.compile("|".join(f"(?:{c})" for c in CUES), re.I))
     assert gate.fast is not None and gate.words is not None         # KH, IV are lowered: still case-sensitive-able
     assert not gate.test("một câu không có gì") and gate.test("ĐÃ ĐẠT ĐƯỢC 5 % KH")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ABC D\n\tXa-", max_size=25),
+       st.lists(st.text(alphabet="ABCX-", min_size=1, max_size=3), min_size=2, max_size=3))
+def test_header_name_words_are_found_as_the_pattern_finds_them(folded, words):
+    # metadata._words_at stands for a pattern compiled per document
+    from vanban.extractors.metadata import _words_at
+    m = re.search(r"(?<![A-Z])" + r"\s+".join(map(re.escape, words)) + r"(?![A-Z])", folded)
+    assert _words_at(folded, words) == (m.span() if m else None)

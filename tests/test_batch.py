@@ -185,6 +185,34 @@ def test_extractor_error_timeout_and_worker_crash_are_failures(tmp_path):
         sorted(f.name for f in good)
 
 
+PROBE = """
+import sys
+def modules_loaded(path):
+    return {"path": path, "typer": "typer" in sys.modules, "cli": "vanban.pipeline.cli" in sys.modules}
+"""
+
+CONSOLE_SCRIPT = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from vanban.pipeline.cli import main   # what the `vanban` console script holds
+if __name__ == "__main__":
+    from probe import modules_loaded
+    from vanban.pipeline.batch import LocalPool
+    print(list(LocalPool(1, fn=modules_loaded, warm=None).run(["x"]))[0])
+"""
+
+
+def test_workers_do_not_import_the_cli_the_console_script_loads(tmp_path):
+    # A spawned worker runs the parent's main script again unless told not to:
+    # for the `vanban` script that is the whole CLI (typer) in every worker.
+    (tmp_path / "probe.py").write_text(PROBE)
+    script = tmp_path / "vanban_script.py"
+    script.write_text(CONSOLE_SCRIPT)
+    out = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "{'path': 'x', 'typer': False, 'cli': False}"
+
+
 def test_prune_forgets_deleted_files(tmp_path):
     root = make_corpus(tmp_path / "c")
     db = tmp_path / "s.duckdb"
