@@ -133,6 +133,14 @@ def test_the_words_nearest_the_value_name_the_indicator():
     assert m.code == "award_advanced_worker"
 
 
+def test_a_unit_that_names_what_it_counts_names_the_indicator():
+    # an OCR'd line left the phrase unreadable ("thiêu"); the unit still says what is counted
+    m = map_indicator("thiêu", "giường bệnh/10.000 dân", "thiêu 23 giường bệnh/10.000 dân")
+    assert (m.code, m.rule) == ("hospital_beds_per_10k", "unit name")
+    assert map_indicator("thiêu", "%", "thiêu 23%").code == UNMAPPED
+    assert map_indicator("thu nhập bình quân đầu người", "triệu đồng/người/năm").code == "income_per_capita"
+
+
 def test_unmapped_stays_explicit():
     for phrase, unit in [("Phấn đấu", "%"), ("(chỉ tiêu đề ra", "%"), ("chi thường xuyên Đơn vị 29", "%"),
                          ("tổng giá trị sản phẩm Xoài tham gia xuất khẩu", "triệu USD")]:   # a sub-item
@@ -159,7 +167,10 @@ def test_a_target_naming_several_indices_counts_for_each():
     (2, "ngàn tỷ đồng", 2e12, "VND", "money_vnd"), (5, "tỉ đồng", 5e9, "VND", "money_vnd"),
     (16, "‰", 16, "‰", "per_mille"), (0.62, "%o", 0.62, "‰", "per_mille"),
     (12, "bác sĩ/vạn dân", 12, "/10,000", "per_10000"), (45, "/100.000 trẻ đẻ sống", 45, "/100,000", "per_100000"),
-    (99.82, "%", 99.82, "%", "percent"), (115, "MW", 1.15e8, "W", "power"), (419, "hộ", 419, "hộ", "count")])
+    (99.82, "%", 99.82, "%", "percent"), (115, "MW", 1.15e8, "W", "power"), (419, "hộ", 419, "hộ", "count"),
+    # per head and per year belong to the indicator's definition: the amount stays money, the rate a rate
+    (75, "triệu đồng/người/năm", 7.5e7, "VND", "money_vnd"), (5000, "USD/người", 5000, "USD", "money_usd"),
+    (7, "%/năm", 7, "%", "percent")])
 def test_units_are_normalized_for_comparison(value, unit, base, base_unit, dim):
     n = normalize_value(value, unit)
     assert math.isclose(n.value, base) and n.unit == base_unit and n.dimension == dim

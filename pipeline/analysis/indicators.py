@@ -259,9 +259,15 @@ _CURRENCY = {"đồng": "money_vnd", "vnđ": "money_vnd", "vnd": "money_vnd", "u
              "đô la mỹ": "money_usd", "đô la": "money_usd"}
 
 
+# `/người`, `/người/năm`, `/năm` after an amount: per capita and per year are how
+# the indicator itself is defined (income per head a year), the amount stays money
+_PER = re.compile(r"(?:\s*/\s*(?:người|hộ|năm|tháng))+\s*$")
+
+
 def _money(unit: str) -> tuple[str, float] | None:
-    """`nghìn tỷ đồng` -> (money_vnd, 1e12): scale words multiply."""
-    u = normalize(unit)
+    """`nghìn tỷ đồng` -> (money_vnd, 1e12): scale words multiply;
+    `triệu đồng/người/năm` -> (money_vnd, 1e6)."""
+    u = normalize(_PER.sub("", unit))
     for cur, dim in sorted(_CURRENCY.items(), key=lambda kv: -len(kv[0])):
         if u == cur or u.endswith(" " + cur):
             factor = 1.0
@@ -280,10 +286,16 @@ class Normalized:
     dimension: str
 
 
+def _unit(unit: str) -> dict | None:
+    """The units.yaml entry of `unit`, also when `/năm` or `/người` follows it (`%/năm`)."""
+    table = _units()
+    return table.get(normalize(unit)) or table.get(normalize(_PER.sub("", unit)))
+
+
 def unit_dimension(unit: str | None) -> str:
     if not unit:
         return "count"
-    u = _units().get(normalize(unit))
+    u = _unit(unit)
     if u:
         return u["dimension"]
     m = _money(unit)
@@ -293,7 +305,7 @@ def unit_dimension(unit: str | None) -> str:
 def normalize_value(value: float, unit: str) -> Normalized:
     """`1750, "triệu USD"` -> 1.75e9 USD; `42500, "tỷ đồng"` -> 4.25e13 VND;
     `16, "‰"` -> 16 ‰."""
-    u = _units().get(normalize(unit))
+    u = _unit(unit)
     if u is None:
         m = _money(unit)
         if m:
@@ -437,6 +449,11 @@ def _candidates(phrase: str, dim: str | None, value_first: bool, scale: float = 
     return cands, phrase
 
 
+# a word (not a scale or currency) before a slash: `giường bệnh/10.000 dân`, not `%/năm`, `USD/người`
+_NAMING_UNIT = re.compile(r"(?<![\w/])(?!(?:usd|đồng|vnd|triệu|tỷ|nghìn|ngàn)\b)[^\W\d_]{2,}(?:\s+[^\W\d_]+)*\s*/\s*[\d.,\s]*(?:vạn\s+)?dân",
+                         re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def _map(indicator: str, unit: str | None, text: str | None, min_confidence: float) -> Mapping:
     dim = unit_dimension(unit) if unit else None
@@ -450,6 +467,10 @@ def _map(indicator: str, unit: str | None, text: str | None, min_confidence: flo
             if m:
                 t = t[m[0].end():] if value_first else t[:m[-1].start()]
         cands, phrase = _candidates(t.strip(), dim, value_first, SPAN, "span")
+    if not cands and unit and _NAMING_UNIT.search(unit):
+        # A unit that names what it counts per population (giường bệnh/10.000 dân,
+        # bác sĩ/vạn dân) names the indicator when neither phrase nor span does.
+        cands, phrase = _candidates(normalize(unit), dim, False, SPAN, "unit name")
     if not cands and dim:
         for ind in taxonomy():
             if dim in ind.unit_fallback:
