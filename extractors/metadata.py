@@ -257,7 +257,7 @@ class MetadataExtractor:
                 e -= 1
             title = collapse(text[s:e])
             title = _SUBJECT_CUE.sub("V/v ", title, count=1) if _SUBJECT_CUE.match(title) else title
-            meta.title = sentence_case(title)
+            meta.title = sentence_case(title, text[e:e + 200_000])
             spans["title"] = doc.span_model(s, e)
 
         issuer = f.get("issuer")

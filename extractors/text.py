@@ -76,14 +76,85 @@ def _recapitalize_places(s: str) -> str:
     return "".join(out)
 
 
-def sentence_case(s: str) -> str:
-    """A subject line printed in capitals, written in sentence case."""
+# a symbol or code in a subject line: two letters and a digit or a slash (48/NQ-CP, QH15; not 0h00)
+_SYMBOL_WORD = re.compile(r"\S*(?:\d\S*[^\W\d_]{2}|[^\W\d_]{2}\S*\d|[^\W\d_]{2,}/[^\W\d_])\S*")
+_WORD = re.compile(r"[^\W\d_]+")
+# a Roman numeral after the words that number a term or a part (khóa XVI, lần thứ XI)
+_ROMAN = re.compile(r"\b(khóa|khoá|kỳ|chương|phần|mục|thứ)\s+([ivxlc]+)\b")
+
+
+def _starts_sentence(body: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and body[j] in " \t":
+        j -= 1
+    return j < 0 or body[j] in ".:;!?*#-–(\n\"“"
+
+
+def _body_case(body: str) -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, str]]:
+    """How the body writes words mid-sentence, where it agrees on one form: pairs
+    of words by their lower-case form (`Chính phủ`, `Nghị quyết`), and single
+    words it writes in capitals among lower-case words (`HĐND`, `UBND`)."""
+    pairs: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    caps: dict[str, dict[bool, int]] = {}
+    words = list(_WORD.finditer(body))
+    for k, a in enumerate(words):
+        w = a.group()
+        prev = words[k - 1].group() if k else ""
+        nxt = words[k + 1].group() if k + 1 < len(words) else ""
+        if len(w) >= 2 and (prev.islower() or nxt.islower()):
+            c = caps.setdefault(w.lower(), {True: 0, False: 0})
+            c[w.isupper()] += 1
+        if k + 1 == len(words):
+            break
+        b = words[k + 1]
+        gap = body[a.end():b.start()]
+        if not gap.isspace() or "\n" in gap or _starts_sentence(body, a.start()) or w.isupper() or b.group().isupper():
+            continue        # a sentence or line start, or capitals: says nothing of the usual case
+        key = (w.lower(), b.group().lower())
+        forms = pairs.setdefault(key, {})
+        forms[(w, b.group())] = forms.get((w, b.group()), 0) + 1
+    out_pairs = {}
+    for key, forms in pairs.items():
+        (form, n), total = max(forms.items(), key=lambda kv: kv[1]), sum(forms.values())
+        if n * 4 >= total * 3:
+            out_pairs[key] = form
+    out_caps = {w: w.upper() for w, c in caps.items() if c[True] * 4 >= (c[True] + c[False]) * 3}
+    return out_pairs, out_caps
+
+
+def sentence_case(s: str, body: str | None = None) -> str:
+    """A subject line printed in capitals, written in sentence case. Symbols keep
+    their capitals (48/NQ-CP), and Roman numerals (khóa XVI); with the document's
+    `body`, a word takes the case the body gives it mid-sentence: a pair of words
+    (Nghị quyết, Chính phủ) or an abbreviation (HĐND)."""
     if not is_caps(s):
         return s
     low = s.lower()
     low = low[:1].upper() + low[1:]
     low = re.sub(r"\bviệt nam\b", "Việt Nam", low)
+    low = _SYMBOL_WORD.sub(lambda m: s[m.start():m.end()], low)
+    low = _ROMAN.sub(lambda m: f"{m.group(1)} {m.group(2).upper()}", low)
     low = re.sub(r"\bv/v\b", "V/v", low, flags=re.I)
+    if body:
+        pairs, caps = _body_case(body)
+        out = list(low)
+        words = list(_WORD.finditer(low))
+        for i, w in enumerate(words):
+            if w.group() != w.group().lower():
+                continue
+            if w.group() in caps:
+                out[w.start():w.end()] = caps[w.group()]
+                continue
+            if i == 0:
+                continue
+            for a, b, which in ((words[i - 1], w, 1), (w, words[i + 1] if i + 1 < len(words) else None, 0)):
+                if b is None or not low[a.end():b.start()].isspace():
+                    continue
+                form = pairs.get((a.group().lower(), b.group().lower()))
+                if form and form[which][0].isupper():
+                    out[w.start()] = form[which][0]
+                    break
+        low = "".join(out)
     return _recapitalize_places(low)
 
 
