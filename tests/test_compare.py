@@ -128,10 +128,22 @@ def test_most_targets_of_real_plans_map_to_an_indicator(db):
     mapped = [r for r in indicator_summary(db) if r["indicator_code"] != UNMAPPED]
     total = sum(r["targets"] for r in mapped) + len(rows)
     # Targets naming several indices count once per index: the share is a lower bound on targets.
-    # (0.55, not 0.6: the fixture's plans hold per-product export goals, "Tổng sản phẩm Xoài tham
-    # gia xuất khẩu … 18.000 tấn", and open-data counts that the taxonomy leaves unmapped on
-    # purpose — a single product is no provincial indicator, see agri_export_value's `not`.)
-    assert sum(r["targets"] for r in mapped) / total >= 0.55
+    assert sum(r["targets"] for r in mapped) / total >= 0.6
+
+
+def test_a_commodity_goal_is_compared_with_the_same_commodity_only(db):
+    rows = province_comparison(db, "export_by_commodity")
+    assert rows and all(r["breakdown"] for r in rows)
+    keys = [(r["province"], r["year"], r["breakdown"], r["target_unit"]) for r in rows]
+    assert len(keys) == len(set(keys))          # one row per commodity and unit, never one summed export
+    xoai = {r["target_unit"]: r["target"] for r in rows if r["breakdown"] == "Xoài"}
+    assert xoai == {"tấn": 18000.0, "triệu USD": 10.0}
+    assert all(r["indicator_code"] != "export_by_commodity"
+               for r in target_rows(db, "export_turnover"))
+    res = runner.invoke(app, ["compare", "-i", "export_by_commodity", "--provinces", "--db", db])
+    assert res.exit_code == 0 and "breakdown" in res.output and "Xoài" in res.output
+    res = runner.invoke(app, ["compare", "-i", "export_turnover", "--provinces", "--db", db])
+    assert res.exit_code == 0 and "breakdown" not in res.output
 
 
 def test_official_codes_and_legacy_keys_select_an_indicator(db):

@@ -133,6 +133,27 @@ def test_the_words_nearest_the_value_name_the_indicator():
     assert m.code == "award_advanced_worker"
 
 
+BREAKDOWN_FORMS = [(f, v["name"]) for v in load("indicators/breakdowns")["breakdowns"]["commodity"]["values"]
+                   for f in v["forms"]]
+
+
+@pytest.mark.parametrize("form,name", BREAKDOWN_FORMS, ids=[f for f, _ in BREAKDOWN_FORMS])
+def test_every_commodity_form_names_its_breakdown(form, name):
+    for unit in ("triệu USD", "tấn"):
+        m = map_indicator(f"Giá trị sản phẩm {form} tham gia xuất khẩu", unit)
+        assert (m.code, m.breakdown) == ("export_by_commodity", name), (form, unit, m)
+
+
+def test_a_commodity_goal_is_its_breakdown_not_the_total():
+    m = map_indicator("kim ngạch xuất khẩu gạo", "triệu USD")
+    assert (m.code, m.breakdown, m.measure) == ("export_by_commodity", "Gạo", "level")
+    assert map_indicator("Tổng sản phẩm Xoài tham gia xuất khẩu", "tấn").measure == "level"     # volume, not growth
+    assert map_indicator("tổng sản phẩm tinh bột sắn xuất khẩu", "tấn").breakdown == "Sắn và sản phẩm từ sắn"
+    total = map_indicator("kim ngạch xuất khẩu năm 2021", "triệu USD")
+    assert (total.code, total.breakdown) == ("export_turnover", None)
+    assert map_indicator("sản phẩm xuất khẩu có nhãn hiệu", "%").code != "export_by_commodity"
+
+
 def test_a_unit_that_names_what_it_counts_names_the_indicator():
     # an OCR'd line left the phrase unreadable ("thiêu"); the unit still says what is counted
     m = map_indicator("thiêu", "giường bệnh/10.000 dân", "thiêu 23 giường bệnh/10.000 dân")
@@ -143,7 +164,8 @@ def test_a_unit_that_names_what_it_counts_names_the_indicator():
 
 def test_unmapped_stays_explicit():
     for phrase, unit in [("Phấn đấu", "%"), ("(chỉ tiêu đề ra", "%"), ("chi thường xuyên Đơn vị 29", "%"),
-                         ("tổng giá trị sản phẩm Xoài tham gia xuất khẩu", "triệu USD")]:   # a sub-item
+                         # every product but the named ones: no commodity, no total
+                         ("tổng giá trị sản phẩm nông sản chế biến và nông sản khác tham gia xuất khẩu", "triệu USD")]:
         m = map_indicator(phrase, unit)
         assert m.code == UNMAPPED and not m.mapped and m.codes == (), phrase
     m = map_indicator("đưa vào khai thác", "MW")

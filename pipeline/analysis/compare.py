@@ -44,7 +44,8 @@ from vanban.pipeline.store import StoreError, connect
 STATUSES = ("target", "actual", "all")
 
 # Row fields, in order (csv/json output).
-FIELDS = ("province", "province_on_date", "province_merged", "indicator_code", "official_code", "confidence", "measure",
+FIELDS = ("province", "province_on_date", "province_merged", "indicator_code", "official_code", "breakdown",
+          "confidence", "measure",
           "rule", "matched", "indicator",
           "value", "unit", "value_base", "unit_base", "dimension", "comparator", "growth_pct", "baseline", "year",
           "status", "document", "document_number", "document_date", "char_start", "char_end", "page", "text")
@@ -98,6 +99,7 @@ def _rows(db, year, status, min_confidence, merged) -> list[dict[str, Any]]:
         base = {
             "province": after_merger if merged else on_date, "province_on_date": on_date,
             "province_merged": after_merger, "confidence": round(m.confidence, 3), "measure": m.measure,
+            "breakdown": m.breakdown,
             "rule": m.rule, "matched": m.matched,
             "indicator": t["indicator"], "value": t["value"], "unit": t["unit"], "value_base": norm.value,
             "unit_base": norm.unit, "dimension": norm.dimension, "comparator": t["comparator"],
@@ -128,8 +130,8 @@ def target_rows(db: str | Path, indicator: str, *, year: int | None = None, merg
     `province` column is the post-2025 province."""
     indicator = _key(indicator)
     rows = [r for r in _rows(db, year, status, min_confidence, merged) if r["indicator_code"] == indicator]
-    rows.sort(key=lambda r: (r["province"] is None, r["province"] or "", r["year"] or 0, r["document"],
-                             r["char_start"]))
+    rows.sort(key=lambda r: (r["breakdown"] or "", r["province"] is None, r["province"] or "", r["year"] or 0,
+                             r["document"], r["char_start"]))
     return [{k: r[k] for k in FIELDS} for r in rows]
 
 
@@ -171,7 +173,8 @@ ROLLUP_RULE = ("Provinces merged on 1 July 2025 are rolled up into the province 
                "when not every constituent has one); a rate, ratio, index or rank (%, ‰, per 1,000, top-N) is "
                "never added: each constituent's value is listed and the merged value is left empty.")
 
-COMPARISON_FIELDS = ("province", "constituents", "year", "indicator_code", "official_code", "measure", "comparator",
+COMPARISON_FIELDS = ("province", "constituents", "year", "indicator_code", "official_code", "breakdown", "measure",
+                     "comparator",
                      "target", "target_unit", "target_base", "unit_base", "actual", "actual_unit", "actual_base",
                      "achieved_pct", "rollup", "target_documents", "actual_documents")
 
@@ -197,9 +200,10 @@ def province_comparison(db: str | Path, indicator: str, *, year: int | None = No
     for r in rows:
         if not r["province_on_date"]:
             continue
-        groups[(r["province_on_date"], r["year"], r["measure"], r["dimension"])][r["status"]].append(r)
+        # a breakdown value (one commodity) is compared with the same value only
+        groups[(r["province_on_date"], r["year"], r["breakdown"], r["measure"], r["dimension"])][r["status"]].append(r)
     per_province = []
-    for (prov, yr, measure, dim), g in groups.items():
+    for (prov, yr, breakdown, measure, dim), g in groups.items():
         if not g["target"]:
             continue
         t = _pick(g["target"])
@@ -212,7 +216,7 @@ def province_comparison(db: str | Path, indicator: str, *, year: int | None = No
             achieved = round(100.0 * a["value_base"] / t["value_base"], 1)
         per_province.append({
             "province": prov, "province_merged": t["province_merged"], "constituents": [prov], "year": yr,
-            "indicator_code": code, "official_code": t["official_code"], "measure": measure,
+            "indicator_code": code, "official_code": t["official_code"], "breakdown": breakdown, "measure": measure,
             "comparator": t["comparator"], "target": t["value"], "target_unit": t["unit"], "target_base": t["value_base"],
             "unit_base": t["unit_base"], "dimension": dim, "actual": a["value"] if a else None,
             "actual_unit": a["unit"] if a else None, "actual_base": a["value_base"] if a else None,
@@ -221,7 +225,7 @@ def province_comparison(db: str | Path, indicator: str, *, year: int | None = No
             "actual_documents": sorted({x["document"] for x in later})})
     if merged:
         per_province = _roll_up(per_province)
-    per_province.sort(key=lambda r: (r["province"], r["year"] or 0, r["measure"]))
+    per_province.sort(key=lambda r: (r["province"], r["year"] or 0, r["breakdown"] or "", r["measure"]))
     return [{k: r.get(k) for k in COMPARISON_FIELDS} for r in per_province]
 
 
@@ -236,9 +240,10 @@ def constituents_of(province: str) -> list[str]:
 def _roll_up(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     groups: dict[tuple, list] = defaultdict(list)
     for r in rows:
-        groups[(r["province_merged"] or r["province"], r["year"], r["measure"], r["dimension"], r["unit_base"])].append(r)
+        groups[(r["province_merged"] or r["province"], r["year"], r.get("breakdown"), r["measure"], r["dimension"],
+                r["unit_base"])].append(r)
     out = []
-    for (prov, yr, measure, dim, unit_base), g in groups.items():
+    for (prov, yr, _breakdown, measure, dim, unit_base), g in groups.items():
         names = sorted(r["province"] for r in g)
         first = g[0]
         row = {**first, "province": prov, "constituents": names,

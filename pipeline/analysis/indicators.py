@@ -35,7 +35,9 @@ Mapping is deterministic (no model), over normalized text:
   says so (`hoàn thành 100% kế hoạch`, `bằng 97% dự toán`: measure `plan_share`);
 * the best match wins; indicators listed with it (`PAR Index, SIPAS, PAPI`) are
   returned too; a unit alone (MW -> renewable capacity) scores 0.35;
-* below `min_confidence` (0.5 by default) the target is `unmapped`.
+* below `min_confidence` (0.5 by default) the target is `unmapped`;
+* an indicator with a `breakdown` (exports by main commodity) also returns the
+  value of it the phrase names (`Xoài`), and comparisons stay within one value.
 
 Units: `units.yaml` (what the target extractor recognises) and
 `indicators/units.yaml` (rates per mille, per 1,000 / 10,000 / 100,000, years …)
@@ -137,6 +139,7 @@ class Indicator:
     examples: tuple[tuple[str, str | None], ...] = ()
     counter_examples: tuple[tuple[str, str | None], ...] = ()
     legacy: tuple[str, ...] = ()             # earlier keys of this indicator (still accepted)
+    breakdown: str | None = None             # a breakdown whose value a target names (indicators/breakdowns.yaml)
 
     @property
     def official_code(self) -> str | None:
@@ -160,6 +163,28 @@ def _source(d: dict) -> Source:
 
 def _pairs(xs) -> tuple[tuple[str, str | None], ...]:
     return tuple((x[0], x[1] if len(x) > 1 else None) for x in xs or [])
+
+
+@lru_cache(maxsize=1)
+def breakdowns() -> dict[str, dict]:
+    """indicators/breakdowns.yaml: each breakdown's values, and every form of
+    them (normalized) with the value it names."""
+    out = {}
+    for key, b in load("indicators/breakdowns")["breakdowns"].items():
+        forms = {normalize(f): v["name"] for v in b["values"] for f in v["forms"]}
+        out[key] = {**b, "forms": forms}
+    return out
+
+
+def _expand(words: list[str]) -> list[str]:
+    """`@commodity` in a word list stands for every form of that breakdown's values."""
+    out = []
+    for w in words:
+        if w.startswith("@"):
+            out.extend(breakdowns()[w[1:]]["forms"])
+        else:
+            out.append(w)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -191,14 +216,14 @@ def taxonomy() -> tuple[Indicator, ...]:
                 unit=e.get("unit", BASE_UNITS.get(dim, "")),
                 synonyms=tuple(normalize(s) for s in e.get("synonyms", [])),
                 weak=tuple(normalize(s) for s in e.get("weak", [])),
-                rules=tuple(Rule(tuple(tuple(normalize(w) for w in g) for g in r)) for r in e.get("rules", [])),
-                exclude=tuple(normalize(s) for s in e.get("exclude", [])),
+                rules=tuple(Rule(tuple(tuple(normalize(w) for w in _expand(g)) for g in r)) for r in e.get("rules", [])),
+                exclude=tuple(normalize(s) for s in _expand(e.get("exclude", []))),
                 soft_exclude=tuple(normalize(s) for s in e.get("soft_exclude", [])),
                 unit_fallback=tuple(e.get("unit_fallback", [])),
                 growth=bool(e.get("growth", dim in ADDITIVE)),
                 sources=tuple(srcs), verified=all(s.verified for s in srcs),
                 examples=_pairs(e.get("examples")), counter_examples=_pairs(e.get("not")),
-                legacy=tuple(e.get("legacy", []))))
+                legacy=tuple(e.get("legacy", [])), breakdown=e.get("breakdown")))
     return tuple(out)
 
 
@@ -331,6 +356,7 @@ class Mapping:
     measure: str = "level"                 # level | growth | plan_share (a percent target on a non-percent indicator)
     codes: tuple[str, ...] = field(default=())   # the code and those listed with it (`PAR Index, SIPAS, PAPI`)
     rule: str = "none"                     # synonym | weak | rule | unaccented | span | unit | none
+    breakdown: str | None = None           # the breakdown value named (`Xoài` of export_by_commodity)
 
     @property
     def mapped(self) -> bool:
@@ -502,4 +528,19 @@ def _map(indicator: str, unit: str | None, text: str | None, min_confidence: flo
                     group.append((cs, ce))
                     grown = True
                     break
-    return Mapping(ind.code, conf, form, measure, tuple(codes), rule)
+    return Mapping(ind.code, conf, form, measure, tuple(codes), rule, _breakdown_value(ind, phrase))
+
+
+def _breakdown_value(ind: Indicator, phrase: str) -> str | None:
+    """The value of `ind`'s breakdown that `phrase` names: its longest form found
+    (`tinh bột sắn` before `sắn`), the first of equals."""
+    if not ind.breakdown:
+        return None
+    forms = breakdowns()[ind.breakdown]["forms"]
+    accented = _has_diacritics(phrase)
+    best = None
+    for f, name in forms.items():
+        m = _word(f if accented else unaccented(f), phrase)
+        if m and (best is None or (len(f), -m.start()) > (len(best[0]), -best[1])):
+            best = (f, m.start(), name)
+    return best[2] if best else None

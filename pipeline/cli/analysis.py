@@ -33,6 +33,12 @@ def _emit(rows: list[dict[str, Any]], fmt: OutFormat, table_cols: list[str] | No
     emit_dicts(rows, fmt, table_cols, max_width)
 
 
+def _without_empty(cols: list[str], rows: list[dict[str, Any]], col: str) -> list[str]:
+    """The table's columns without `col` when no row has a value there (a breakdown
+    column only for an indicator that has one)."""
+    return cols if any(r.get(col) for r in rows) else [c for c in cols if c != col]
+
+
 def _fail(e: Exception) -> None:
     from vanban.pipeline.store import StoreBusy
 
@@ -66,11 +72,11 @@ The province is the one in force on the document's date; with
 provinces are rolled up: money and counts add up, rates are never added.
 """
 
-_TABLE_COLS = ["province", "province_on_date", "value", "unit", "value_base", "unit_base", "measure", "comparator",
+_TABLE_COLS = ["province", "province_on_date", "breakdown", "value", "unit", "value_base", "unit_base", "measure", "comparator",
                "growth_pct", "year", "confidence", "indicator", "document", "char_start", "char_end"]
 _SUMMARY_COLS = ["indicator_code", "official_code", "system", "name", "unit", "provinces", "documents", "targets",
                  "province_names"]
-_COMPARISON_COLS = ["province", "year", "measure", "comparator", "target", "target_unit", "actual", "actual_unit",
+_COMPARISON_COLS = ["province", "year", "breakdown", "measure", "comparator", "target", "target_unit", "actual", "actual_unit",
                     "achieved_pct", "rollup", "target_documents", "actual_documents"]
 _UNMAPPED_COLS = ["targets", "documents", "provinces", "phrasing", "units", "nearest", "nearest_confidence"]
 
@@ -112,7 +118,7 @@ def register(app: typer.Typer) -> None:
                     for r in rows:
                         for k in ("target_documents", "actual_documents"):
                             r[k] = ", ".join(Path(d).name for d in r[k])
-                _emit(rows, fmt, _COMPARISON_COLS, max_width=50)
+                _emit(rows, fmt, _without_empty(_COMPARISON_COLS, rows, "breakdown"), max_width=50)
             elif indicator is None:
                 rows = indicator_summary(db, year=year, merged=merged, status=status.value,
                                          min_confidence=min_confidence)
@@ -123,7 +129,8 @@ def register(app: typer.Typer) -> None:
                 if fmt is OutFormat.table:
                     for r in rows:
                         r["document"] = Path(r["document"]).name
-                cols = [c if merged or c != "province_on_date" else "province_merged" for c in _TABLE_COLS]
+                cols = [c if merged or c != "province_on_date" else "province_merged"
+                        for c in _without_empty(_TABLE_COLS, rows, "breakdown")]
                 _emit(rows, fmt, cols, max_width=40)
         except StoreError as e:
             _fail(e)

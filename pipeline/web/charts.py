@@ -30,6 +30,8 @@ def bar_charts(rows: list[dict[str, Any]], max_bars: int = 60) -> list[dict[str,
             v = r["value_base"]
             w = round(BAR_W * abs(v) / vmax, 1)
             name = r.get("province") or "(không rõ tỉnh)"
+            if r.get("breakdown"):      # one commodity of export_by_commodity: its bar says which
+                name += f" · {r['breakdown']}"
             if r.get("year"):
                 name += f" · {r['year']}"
             bars.append({"x": LABEL_W, "y": PAD + i * ROW_H, "w": max(w, 1.0), "h": ROW_H - 8,
