@@ -5,7 +5,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from vanban.extractors.places import find_provinces
+from vanban.extractors.places import find_provinces, province_in
 
 
 def _case_chars(lower: bool) -> list[str]:
@@ -66,13 +66,24 @@ def fold(s: str) -> str:
 
 
 def _recapitalize_places(s: str) -> str:
-    """Province names keep their capitals when a capitalised phrase is lowered."""
+    """Province names keep their capitals when a capitalised phrase is lowered;
+    a name whose letters are the province's but whose accents OCR changed
+    (`lâm đòng`) is written as the province is (`Lâm Đồng`)."""
     out = list(s)
-    for a, b, _ in find_provinces(s):
+    hits = find_provinces(s)
+    for a, b, e in hits:
         if len(s) < b:          # offsets are into the folded phrase, which keeps its length
+            continue
+        if len(e["name"]) == b - a and fold(e["name"]) == fold(s[a:b]):
+            out[a:b] = e["name"]
             continue
         for word in re.finditer(r"\w+", s[a:b]):
             out[a + word.start()] = out[a + word.start()].upper()
+    if not hits and (name := province_in(s)):
+        # no exact name: OCR changed its accents; its letters are still there
+        m = re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", fold(s))
+        if m and len(fold(s)) == len(s):
+            out[m.start():m.end()] = name
     return "".join(out)
 
 
@@ -129,7 +140,7 @@ def sentence_case(s: str, body: str | None = None) -> str:
     (Nghị quyết, Chính phủ) or an abbreviation (HĐND)."""
     if not is_caps(s):
         return s
-    low = s.lower()
+    low = _abbreviations().sub(lambda m: m.group().upper(), s.lower())
     low = low[:1].upper() + low[1:]
     low = re.sub(r"\bviệt nam\b", "Việt Nam", low)
     low = _SYMBOL_WORD.sub(lambda m: s[m.start():m.end()], low)
@@ -158,11 +169,20 @@ def sentence_case(s: str, body: str | None = None) -> str:
     return _recapitalize_places(low)
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> re.Pattern:
+    """The abbreviations of data/abbreviations.yaml (UBND, HĐND, BHXH …), lowered: they get their capitals back."""
+    from vanban.extractors.data import load
+
+    shorts = sorted({e["short"].lower() for e in load("abbreviations")["abbreviations"]}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, shorts)) + r")(?!\w)")
+
+
 def title_case_org(s: str) -> str:
-    """`ỦY BAN NHÂN DÂN TỈNH BẮC NINH` -> `Ủy ban nhân dân tỉnh Bắc Ninh`."""
+    """`ỦY BAN NHÂN DÂN TỈNH BẮC NINH` -> `Ủy ban nhân dân tỉnh Bắc Ninh`; `UBND` stays."""
     if not is_caps(s):
         return s
-    low = s.lower()
+    low = _abbreviations().sub(lambda m: m.group().upper(), s.lower())
     # the body's proper name after Sở/Bộ/Cục/Ban keeps its first capital
     low = re.sub(r"\b(tổng cục|sở|bộ|cục|(?<!ủy )ban|báo|văn phòng|đài)\s+(\w)",
                  lambda m: m.group(1).capitalize() + " " + m.group(2).upper(), low)

@@ -18,3 +18,15 @@ def test_caps_subject_keeps_symbols_numerals_and_the_bodys_capitals():
     # a word the body capitalises only where a sentence or a line starts keeps its lower case
     assert "về bầu cử" in sentence_case("BAN HÀNH KẾ HOẠCH VỀ BẦU CỬ", "Nội dung.\nVề bầu cử thì.\n- Về bầu cử.")
     assert sentence_case("Đã viết thường", body) == "Đã viết thường"
+
+
+def test_a_body_name_in_capitals_keeps_abbreviations_and_the_provinces_spelling():
+    from vanban.extractors.text import sentence_case, title_case_org
+
+    # OCR changed the accents of the province (ĐỒNG -> ĐÒNG): its letters still name it
+    assert title_case_org("ỦY BAN NHÂN DÂN TỈNH LÂM ĐÒNG") == "Ủy ban nhân dân tỉnh Lâm Đồng"
+    assert title_case_org("SỞ TÀI CHÍNH TỈNH ĐĂK NÔNG") == "Sở Tài chính tỉnh Đắk Nông"
+    assert title_case_org("UBND TỈNH BÀ RỊA - VŨNG TÀU") == "UBND tỉnh Bà Rịa - Vũng Tàu"
+    assert sentence_case("GIAO CHỈ TIÊU CHO UBND CÁC XÃ") == "Giao chỉ tiêu cho UBND các xã"
+    # letters that only look like a province's inside other words are left alone
+    assert title_case_org("BAN QUẢN LÝ DỰ ÁN") == "Ban Quản lý dự án"
