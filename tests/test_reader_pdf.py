@@ -23,6 +23,7 @@ from vanban.pipeline.readers import ocr
 from vanban.pipeline.readers import pdf as pdf_reader
 from vanban.pipeline.readers.base import ReadError
 from vanban.pipeline.readers.pdf import read_pdf, syllable_stats
+from vanban.pipeline.readers.pdf.syllables import accented_share
 
 FIX = Path(__file__).parent / "fixtures" / "pdf"
 CONG_DIEN_064 = FIX / "064_cong-dien-58-cd-vpcp-2026.pdf"
@@ -253,6 +254,26 @@ def test_garbled_text_is_measured():
     assert v == j > 10
     v, j = syllable_stats(tcvn3)
     assert v < 0.5 * j
+
+
+def test_a_layer_of_vietnamese_words_without_their_marks_is_garbled(tmp_path, monkeypatch):
+    # What a provincial scanner's font without Vietnamese glyphs leaves (extra 069 page 2,
+    # 077 page 3): ASCII letters and digits where the marks were. Valid syllables are most
+    # of it ("tinh", "nghi", "chinh"), so only the missing marks tell.
+    broken = ("Tham muu UBND tinh t6 chric HQi nghi tham vdn chuy6n m6n vdi sy tham dg cta c6c chuy6n gia "
+              "nhim nang cao Chi si5 PCI trong thoi gian t6i. Giao Thanh tra tinh cht tri phi5i hqp v6i c6c "
+              "co quan c6 li6n quan tr5 chtic thanh tra kirim tra c6ng t6c phdng ch6ng tham nhfing trong "
+              "giai quyiit thu tuc hanh chinh c6c c6p tr6n dia bdn tinh")
+    marked, words = accented_share(broken)
+    assert words >= 40 and marked == 0
+    words_ = broken.split()
+    runs = [(" ".join(words_[i:i + 9]), 60, 780 - 20 * (i // 9), 11) for i in range(0, len(words_), 9)]
+    monkeypatch.setenv("VANBAN_OCR", "0")
+    doc = read_pdf(_text_pdf(tmp_path / "broken-font.pdf", runs))
+    assert any("VANBAN_OCR=0" in w and "page 1" in w for w in doc.warnings)     # judged unusable: OCR it
+    good = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 của Quốc hội"
+    assert accented_share(good) == (15, 15)                  # every word marked; the 3 numbers left out
+    assert accented_share("CỘNG HÒA UBND HĐND") == (0, 0)    # short capitals are not judged
 
 
 # --- OCR ----------------------------------------------------------------------------------

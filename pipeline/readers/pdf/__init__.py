@@ -14,7 +14,9 @@ How a page is read:
    like a header or signature block, the left column is written out first and
    then the right one, so no line mixes the two.
 4. A page whose text layer is garbled (under half of its words are Vietnamese
-   syllables: a scanner's bad OCR layer, a legacy font without Unicode), or is
+   syllables: a scanner's bad OCR layer, a legacy font without Unicode; or under a
+   quarter of its words carry a Vietnamese mark: a font that maps them to ASCII
+   and digits, "tinh t6 chric"), or is
    missing or only a signature stamp on a page covered by an image (a scan), is
    rendered at 300 dpi and OCR'd with tesseract (`-l vie`, TSV output). The OCR
    words go through the same line and column building, with noise from seals

@@ -42,6 +42,24 @@ def syllable_stats(text: str, limit: int | None = None) -> tuple[int, int]:
     return valid, judged
 
 
+# no re.I: case-insensitively the range would take `i` and `s` (from `ı` and `ſ`)
+_VI_MARKED = re.compile(r"[à-ỹđ]")
+
+
+def accented_share(text: str, limit: int | None = None) -> tuple[int, int]:
+    """(words with a Vietnamese mark, words of letters), over the first `limit`
+    tokens: Vietnamese prose marks about 85 % of its words (dev PDFs 0.85-0.93);
+    a text layer whose font lost the marks ("Tr6n trong th6ng b6o") marks none."""
+    marked = words = 0
+    for tok in text.split()[:limit]:
+        tok = tok.strip(_STRIP)
+        if len(tok) < 2 or not tok.isalpha() or (tok.isupper() and len(tok) <= 6):
+            continue
+        words += 1
+        marked += _VI_MARKED.search(unicodedata.normalize("NFC", tok).lower()) is not None
+    return marked, words
+
+
 # A digital-signature stamp: "Người ký: ... Email: ... Cơ quan: ... Thời gian ký: 24.07.2019 16:08:57 +07:00"
 _STAMP_BLOCK = re.compile(
     r"(?:Người\s*ký|Ký\s*bởi|Signed\s*by)\s*:.{0,400}?(?:Thời\s*gian\s*ký|Giờ\s*ký|Ngày\s*ký|Date)\s*:?"

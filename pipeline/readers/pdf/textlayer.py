@@ -12,7 +12,7 @@ import pypdfium2.raw as pdfium_c
 from vanban.pipeline.readers.pdf.common import MAX_CHARS_PER_PAGE, _Page, _SEQ, _SP, _T
 from vanban.pipeline.readers.pdf.lines import _layout, _runs
 from vanban.pipeline.readers.pdf.signer import _signature_probes
-from vanban.pipeline.readers.pdf.syllables import MIN_BODY_SYLLABLES, body_text, syllable_stats
+from vanban.pipeline.readers.pdf.syllables import MIN_BODY_SYLLABLES, accented_share, body_text, syllable_stats
 
 # --- text layer ------------------------------------------------------------------------
 
@@ -166,7 +166,10 @@ def _read_text_layer(pdf, i: int, warnings: list[str]) -> _Page:
         pg.text = "\n".join(ln for ln in lines if ln)
         body = body_text(pg.text)
         valid, judged = syllable_stats(body, limit=400)
-        pg.garbled = judged >= 20 and valid < 0.5 * judged
+        marked, words = accented_share(body, limit=400)
+        # garbled: not Vietnamese syllables, or Vietnamese words with none of their marks
+        # (a font whose glyphs map to ASCII and digits: "Tham muu UBND tinh t6 chric")
+        pg.garbled = (judged >= 20 and valid < 0.5 * judged) or (words >= 40 and marked < 0.25 * words)
         pg.usable = valid >= MIN_BODY_SYLLABLES and not pg.garbled
         if not pg.usable:
             pg.cover, pg.image_px = _image_info(page)
