@@ -33,6 +33,8 @@ _CUE_WORDS = ["kỷ niệm", "Kỷ niệm", "KỶ NIỆM", "chào mừng", "Chà
               "hướng tới", "tổng kết"]
 _BARE_CUE_WORDS = ["Kỷ niệm", "kỷ niệm", "KỶ NIỆM", "Chào mừng", "chào mừng", "Nhân dịp", "nhân dịp"]
 _CUE = phrase_alternation(_CUE_WORDS)
+# a campaign or propaganda drive around a day marks it (`chiến dịch tuyên truyền … bao gồm: Ngày …`)
+_CAMPAIGN = re.compile(r"(?<!\w)(?:[Cc]hiến\s+dịch|[Tt]uyên\s+truyền|[Tt]ruyền\s+thông)(?!\w)")
 _COUNT = re.compile(r"(?P<n>\d(?<![\d.,/]\d)\d{0,2})\s+năm\s+(?P<ev>[^()\n;]{3,160}?)\s*(?=\()")
 _COUNT_CUED = re.compile(rf"{_CUE}\s+(?:lần\s+thứ\s+)?(?P<n>\d{{1,3}})\s+năm\s+(?P<ev>[^()\n;:.,]{{3,120}})")
 # Only "kỷ niệm", "chào mừng", "nhân dịp" mark an anniversary without dates;
@@ -245,17 +247,31 @@ class CommemorationExtractor:
             origin = f"{year - n:04d}-{mm:02d}-{dd:02d}" if year else None
             add(n, ev, origin, date, m.start("n"), m.end(), "count_known_day", None, after[0] if after else None)
         # 3. a known day without a count, with its day printed: "Ngày … 15/3"
+        last_day_end = -100
         for m in _find_days(text):
             if not taken.free(m.start(), m.start() + 1):
                 continue
             day = _known(text[m.start():m.end()])
             dd, mm = (int(x) for x in day["day"].split("/"))
             after = [f for f in found.between(m.end(), m.end() + 5) if f.day == dd and f.month == mm and f.value]
+            date = after[0].value if after else None
             if not after:
+                # a week of days printed as a range of its month: "Tuần lễ … (01 - 08/6)"
+                after = [f for f in found.between(m.end(), m.end() + 12) if f.month == mm and f.value and re.fullmatch(
+                    rf"\W*0?{dd}\s*[-–]\s*", text[m.end():f.start])]
+                if not after:
+                    continue
+                date = f"{after[0].value[:8]}{dd:02d}"
+            # marked: a cue before it, a campaign or propaganda around it, or the day listed
+            # right after another marked day ("Ngày Môi trường thế giới (05/6), Ngày Đại dương …")
+            if not (re.search(rf"{_CUE}|[Hh]ưởng\s+ứng|[Ll]ễ", text[max(0, m.start() - 60):m.start()])
+                    or _CAMPAIGN.search(text, max(0, m.start() - 120), m.start())
+                    or 0 <= m.start() - last_day_end <= 12):
                 continue
-            if not re.search(rf"{_CUE}|[Hh]ưởng\s+ứng|[Ll]ễ", text[max(0, m.start() - 60):m.start()]):
-                continue
-            add(None, text[m.start():m.end()], None, after[0].value, m.start(), after[0].end, "known_day", None, after[0])
+            add(None, text[m.start():m.end()], None, date, m.start(), after[0].end, "known_day", None, after[0])
+            last_day_end = after[0].end
+            while last_day_end < len(text) and text[last_day_end] in ")":
+                last_day_end += 1
 
         # 4. "Kỷ niệm 17 năm thành lập huyện": a marked anniversary with no dates
         for m in scan(_COUNT_BARE, text, _cue_starts(text, counts, _BARE_CUE_ENDS, nth=False)):

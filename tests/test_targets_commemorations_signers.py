@@ -112,3 +112,16 @@ def test_covenant_signer_in_article():
             "Ông Nguyễn Văn A, phóng viên, đưa tin.")
     s = extract_text(text).signatories
     assert [(x.name, x.title) for x in s] == [("Nguyễn Minh Hùng", "Giám đốc Sở Công Thương tỉnh An Giang")]
+
+
+def test_commemorative_days_listed_in_a_campaign_are_each_marked():
+    text = ("Kế hoạch năm 2025. Nâng cao ý thức của người dân về biển thông qua các chiến dịch tuyên truyền "
+            "cao điểm hàng năm bao gồm: Ngày Môi trường thế giới (05/6), Ngày Đại dương thế giới (08/6), "
+            "Tuần lễ Biển và Hải đảo Việt Nam (01 - 08/6).")
+    cs = extract_text(text).commemorations
+    assert [(c.event, c.date, c.years, c.origin_date) for c in cs] == [
+        ("Ngày Môi trường thế giới", "2025-06-05", None, None),
+        ("Ngày Đại dương thế giới", "2025-06-08", None, None),
+        ("Tuần lễ Biển và Hải đảo Việt Nam", "2025-06-01", None, None)]       # a week: its first day
+    # a known day's name and date mentioned with no cue, campaign or list is not marked
+    assert extract_text("Kế hoạch năm 2025. Thời tiết xấu vào Ngày Môi trường thế giới (05/6) năm nay.").commemorations == []
