@@ -91,6 +91,8 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("verbal_noyearword", re.compile(rf"{ND}(?P<d>{D}){GL}(?i:tháng){GL}(?P<m>{M}){SP}(?P<y>{Y})\b")),
     # ngày … tháng 3 năm 2024  ->  2024-03
     ("verbal_blank_day", re.compile(rf"(?i:ngày){BLANK}(?i:tháng){GL}(?P<m>{M}){SP}(?i:năm){GL}(?P<y>{Y})\b")),
+    # ngày …/11/2025, ngày   /11/2025: the day left blank for the signing  ->  2025-11
+    ("numeric_blank_day", re.compile(rf"(?i:ngày)[ \t.…_]*\n?[ \t.…_]*/(?P<m>{M})/(?P<y>{Y})(?![\d/])")),
     # ngày 14 tháng 12 (no year: inferred)
     ("verbal_noyear", re.compile(rf"(?i:ngày){GL}(?P<d>{D}){GL}(?i:tháng){GL}(?P<m>{M})\b(?!{WS}(?:/|-|(?i:năm){GL}\d|(?i:tháng){SP}\d|\d))")),
     # 16-20/11/2025, 26/02 - 30/4/2021 (first end of a range; the second is matched on its own)
@@ -132,6 +134,7 @@ _CUE_BEFORE = re.compile(rf"(?<!\w){CUE}[ \t]+(?:(?i:ngày)[ \t]+)?$")
 _DIGIT_LED = {"verbal", "verbal_noyearword", "range_days", "range_first", "list_days", "numeric",
               "numeric_space_year", "known_day", "numeric_noyear"}
 _WORD_LED = {"verbal_days": "ngày", "verbal_range": "ngày", "verbal_slip": "ngày", "verbal_blank_day": "ngày",
+             "numeric_blank_day": "ngày",
              "verbal_noyear": "ngày", "month_range": "tháng", "month_year": "tháng"}
 # Every digit-led rule reads a day (one or two digits at the start of a number)
 # followed, after white space, by a separator, "và" or "tháng": the numbers that
@@ -306,7 +309,7 @@ def find_dates(text: str) -> list[FoundDate]:
                 s, e = m.start("d"), m.end("d")
             elif kind == "range_first":
                 s, e = m.start("d"), m.end("m")
-            elif kind in ("verbal_blank_day",):
+            elif kind in ("verbal_blank_day", "numeric_blank_day"):
                 s, e = m.span()
             elif kind == "verbal_noyear":
                 s, e = m.span()
@@ -326,7 +329,7 @@ def find_dates(text: str) -> list[FoundDate]:
             y = int(g["y"]) if g.get("y") else None
             mo = int(g["m"]) if g.get("m") else None
             d = int(g["d"]) if g.get("d") else None
-            if kind == "month_year" or kind == "verbal_blank_day":
+            if kind in ("month_year", "verbal_blank_day", "numeric_blank_day"):
                 d = None
             if not _valid(y, mo, d):
                 continue

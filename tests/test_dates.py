@@ -18,6 +18,10 @@ CASES = [
     ("Hà Tĩnh, ngày tháng 3 năm 2024", ["2024-03"]),
     ("Lâm Đồng, ngày … tháng 4 năm 2026", ["2026-04"]),
     ("Lâm Đồng, ngày … tháng … năm 2026", []),
+    # the day left blank for the signing, numeric form (tnt305's Phụ lục: "ngày\n/11/2025")
+    ("(Ban hành kèm theo Quyết định số /QĐ-UBND ngày\n/11/2025 của Chủ tịch UBND tỉnh)", ["2025-11"]),
+    ("Lâm Đồng, ngày …/3/2026", ["2026-03"]),
+    ("ngày / /2026", []),
     ("Thời gian thi đua từ ngày 26/02 - 30/4/2021.", ["2021-02-26", "2021-04-30"]),
     ("Từ ngày 16-20/11/2025 khu vực có mưa", ["2025-11-16", "2025-11-20"]),
     ("Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16/6 2025;", ["2025-06-16"]),
