@@ -25,7 +25,6 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from vanban.extractors.alternation import line_starts_holding, scan
 from vanban.schemas.document import CleanText, RawDocument, TableSpans
 
 _CHAR_MAP = {
@@ -138,9 +137,9 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
     When every replacement keeps its length the map is unchanged (and not copied).
     `edits_out` receives every replacement, so positions can be carried through
     (`_move`)."""
-    if isinstance(pattern, _Finder):
+    if isinstance(pattern, _Finder) and callable(repl):
         spans = pattern.spans(text)
-        edits = [(s, e, repl(text[s:e]) if callable(repl) else repl) for s, e in spans]
+        edits = [(s, e, repl(text[s:e])) for s, e in spans]
         if not edits:
             return text, offs
         same_length = all(len(r) == e - s for s, e, r in edits)
@@ -167,7 +166,7 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
         new_text = "".join(pieces)
     else:
         # one replacement string: the text between the spans, joined by it
-        spans = [m.span() for m in pattern.finditer(text)]
+        spans = pattern.spans(text) if isinstance(pattern, _Finder) else [m.span() for m in pattern.finditer(text)]
         if not spans:
             return text, offs
         edits = [(s, e, repl) for s, e in spans]
@@ -186,6 +185,13 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
     new_offs: list[int] = []
     extend = new_offs.extend
     last = 0
+    if repl == "":
+        # deletions only: the offsets of the text kept between them
+        for s, e, _ in edits:
+            extend(offs[last:s])
+            last = e
+        extend(offs[last:])
+        return new_text, new_offs
     size = len(offs)
     for s, e, r in edits:
         if last < s:
@@ -256,9 +262,28 @@ class _Finder:
         self.spans = spans
 
 
-def _bar_line_spans(text: str) -> list[tuple[int, int]]:
-    """`_BAR_LINE`: tried only at the start of a line that holds a bar."""
-    return [m.span() for m in scan(_BAR_LINE, text, line_starts_holding(text, "|"))]
+# the end of a bar line, from its first bar: searched for in C from the literal `|`
+_BAR_LINE_REST = re.compile(r"\|[ \t|]*(?:\n|\Z)")
+
+
+def _bar_line_runs(text: str) -> list[tuple[int, int]]:
+    """`_BAR_LINE`'s matches, each run of adjacent ones as one span (they are all
+    deleted: one edit for a run moves positions as the edits one by one would).
+    A page converted with a bar alone on every other line has thousands. Found
+    from the bar, then its line's start: only spaces or tabs may stand before it."""
+    out: list[tuple[int, int]] = []
+    last_end = -1
+    for m in _BAR_LINE_REST.finditer(text):
+        b = m.start()
+        ls = text.rfind("\n", 0, b) + 1
+        if ls != b and text[ls:b].strip(" \t"):
+            continue
+        if ls == last_end:
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append((ls, m.end()))
+        last_end = m.end()
+    return out
 
 
 def _bar_inline_spans(text: str) -> list[tuple[int, int]]:
@@ -300,7 +325,7 @@ def _trail_space_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_BAR_LINE_F = _Finder(_BAR_LINE, _bar_line_spans)
+_BAR_LINE_F = _Finder(_BAR_LINE, _bar_line_runs)
 _BAR_INLINE_F = _Finder(_BAR_INLINE, _bar_inline_spans)
 _TRAIL_SPACE_F = _Finder(_TRAIL_SPACE, _trail_space_spans)
 _EDGES = re.compile(r"\A\s+|\s+\Z")

@@ -43,9 +43,13 @@ _GARBLED_NUMBER = re.compile(rf"S[ốoóôé6][ \t]*[:.]?[ \t]*(?P<sym>[^\s/]{{0
 _WORD = re.compile(r"\S+")
 
 
+_DOUBLED = re.compile(r"([A-Z])\1+")
+
+
 def _dedup(s: str) -> str:
     """`KEE HOACH` (OCR'd `KÉẺ HOẠCH`) -> `KE HOACH`: Vietnamese has no doubled letters."""
-    return re.sub(r"([A-Z])\1+", r"\1", re.sub(r"\s+", " ", s)).strip()
+    s = " ".join(s.split())             # (the white space re's \s names, one space between words)
+    return _DOUBLED.sub(r"\1", s) if _DOUBLED.search(s) else s
 
 
 @lru_cache(maxsize=1)
@@ -612,7 +616,7 @@ def _issuer_parts(frags: list[tuple[int, int, str]], parts: list[Part]) -> None:
         else:
             groups[-1].append((s, e))
             texts[-1] += " " + t
-    texts = [re.sub(r"\s+", " ", x).strip() for x in texts]
+    texts = [" ".join(x.split()) for x in texts]
     for gi, (g, label) in enumerate(zip(groups, texts)):
         kind = "issuer" if gi == len(groups) - 1 else "parent_body"
         for s, e in g:

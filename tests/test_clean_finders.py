@@ -1,0 +1,41 @@
+"""Cleaning's hand-written finders (pipeline/clean.py, structure/markup.py) give
+the spans of the patterns they stand for, compared on generated strings
+(hypothesis) and on a page converted with a bar alone on every other line."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vanban.pipeline import clean as C
+from vanban.pipeline.structure import markup as M
+
+TEXTS = st.lists(st.sampled_from(["|", " ", "\t", "\n", "a", "-", "||", " | ", "\n|\n", "Số"]), max_size=30).map("".join)
+
+
+def _runs(text: str) -> list[tuple[int, int]]:
+    """`_BAR_LINE.finditer`, adjacent matches joined."""
+    out: list[tuple[int, int]] = []
+    for m in C._BAR_LINE.finditer(text):
+        if out and out[-1][1] == m.start():
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append(m.span())
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_bar_line_runs_are_the_pattern_matches_joined(text):
+    assert C._bar_line_runs(text) == _runs(text)
+    assert M._bar_only_spans(text) == [m.span() for m in M._BAR_ONLY.finditer(text)]
+
+
+def test_a_run_of_bar_lines_is_one_deletion_and_cells_move_as_before():
+    text = "|\nSố: 12\n|\n|\n  |  \nCà Mau\n|\n\nend |"
+    assert C._bar_line_runs(text) == [(0, 2), (9, 19), (26, 28)]
+    # the cell positions carried through the joined runs land where one edit per line puts them
+    positions = list(range(len(text) + 1))
+    one_by_one = [(s, e, "") for s, e in (m.span() for m in C._BAR_LINE.finditer(text))]
+    joined = [(s, e, "") for s, e in C._bar_line_runs(text)]
+    assert C._move(positions, joined) == C._move(positions, one_by_one)
+    assert C.clean_text(text) == "Số: 12\nCà Mau\n\nend"
