@@ -1,6 +1,7 @@
-"""Cleaning's hand-written finders (pipeline/clean.py, structure/markup.py) give
-the spans of the patterns they stand for, compared on generated strings
-(hypothesis) and on a page converted with a bar alone on every other line."""
+"""The hand-written fast forms of cleaning and the structure stage
+(pipeline/clean.py, structure/markup.py, structure/outline.py, structure/rules.py)
+give the answers of the plain forms they stand for, compared on generated
+strings (hypothesis) and on cases written out."""
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -8,6 +9,8 @@ from hypothesis import strategies as st
 
 from vanban.pipeline import clean as C
 from vanban.pipeline.structure import markup as M
+from vanban.pipeline.structure.outline import _one_spaced
+from vanban.pipeline.structure.rules import rules
 
 TEXTS = st.lists(st.sampled_from(["|", " ", "\t", "\n", "a", "-", "||", " | ", "\n|\n", "Số"]), max_size=30).map("".join)
 
@@ -39,3 +42,21 @@ def test_a_run_of_bar_lines_is_one_deletion_and_cells_move_as_before():
     joined = [(s, e, "") for s, e in C._bar_line_runs(text)]
     assert C._move(positions, joined) == C._move(positions, one_by_one)
     assert C.clean_text(text) == "Số: 12\nCà Mau\n\nend"
+
+
+SPACED = st.text(alphabet=st.sampled_from(["a", "Đ", " ", "\n", "\t", "\xa0", "\u2003", "\x1f", "\x85",
+                                           "\u200b", "\u2028", "."]), max_size=20)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPACED)
+def test_one_spaced_is_split_and_join(s):
+    assert _one_spaced(s) == " ".join(s.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["MUC", "TIEU", "CHI", "KINH", "PHI", "TO", "CHUC", "THUC", "HIEN", "TIEN", "DO",
+                                 "XMUC", "A", " ", "  ", "\n"]), max_size=12).map(" ".join))
+def test_any_topic_finds_a_title_when_one_topic_does(title):
+    R = rules()
+    assert bool(R.any_topic.search(title)) == any(rx.search(title) for _, rx in R.topics)
