@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from vanban.extractors.text import LOWER, NAME, RANK, UPPER, name_in_line
 from vanban.pipeline.structure.header import is_caps
@@ -210,6 +211,7 @@ _ANCHOR = re.compile(
     rf"|[{UPPER}][{UPPER} \t.,/&-]+[ \t]+{NAME}[ \t]*$"
     r"|-?[ \t]*(?:T\s*/?\s*M|K\s*/?\s*T|T\s*/?\s*L|TUQ|Q)\s*[.:]?[ \t]*[A-ZĐÀ-Ỹ]{2})")
 _GLUED_ANCHOR = re.compile(rf"\)[ \t]*{NAME}[ \t]*$", re.M)      # `(Đã ký)Nguyễn Hòa Bình`
+_START = attrgetter("start")
 WINDOW_ABOVE = 10           # lines above a name a block may start
 WINDOW_BELOW = 12           # lines below an authority line a block may run (its stamp included)
 
@@ -218,14 +220,13 @@ def _windows(text: str, lines: list[Line], lo: int, hi: int) -> list[tuple[int, 
     """Ranges of lines [a, b) around the anchors of possible blocks."""
     if lo >= hi:
         return []
-    starts = [ln.start for ln in lines]
     ranges: list[tuple[int, int]] = []
     a0, b0 = lines[lo].start, lines[hi - 1].end
     found = [m.start() for m in _ANCHOR.finditer(text, a0, b0)]
     if ")" in text:
         found = sorted(found + [m.start() for m in _GLUED_ANCHOR.finditer(text, a0, b0)])
     for pos in found:
-        j = bisect_right(starts, pos) - 1
+        j = bisect_right(lines, pos, key=_START) - 1      # (no list of every line's start)
         a, b = max(lo, j - WINDOW_ABOVE), min(hi, j + WINDOW_BELOW)
         if ranges and a <= ranges[-1][1]:
             ranges[-1] = (ranges[-1][0], max(ranges[-1][1], b))
