@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from vanban.extractors.data import load
 from vanban.extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL
@@ -66,16 +67,18 @@ def type_heading(text: str) -> tuple[int, dict] | None:
     st = text.rstrip()
     if not st or (st.endswith(":") and len(st.split()) <= 3) or len(st) > 600:
         return None
-    toks = list(_WORD.finditer(st))
+    ends = [m.end() for m in islice(_WORD.finditer(st), 4)]     # (the first four words only)
+    if not ends:
+        return None
     words = type_words()
     best = None
-    for k in range(1, min(4, len(toks)) + 1):
-        head = st[:toks[k - 1].end()]
-        if not is_caps(head):
+    folded = fold(st[:ends[-1]])            # (fold keeps the length: a prefix's fold is the fold's prefix)
+    for end in ends:
+        if not is_caps(st[:end]):
             break
-        key = _dedup(fold(head).strip(" .:"))
+        key = _dedup(folded[:end].strip(" .:"))
         if key in words:
-            best = (toks[k - 1].end(), words[key])
+            best = (end, words[key])
     if best is None:
         return None
     rest = st[best[0]:].strip()
