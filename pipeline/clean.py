@@ -454,6 +454,9 @@ def clean(raw: RawDocument) -> CleanText:
     tables: list[tuple[TableSpans, list[list[tuple[int, int]]]]] = []     # cells as indices into track.pos
 
     def keep(found: list[TableSpans], shift=None) -> None:
+        # (track.add inlined: a page of bar lines has thousands of cells)
+        assert track._sorted is None, "positions are added before any pass moves them"
+        pos = track.pos
         for t in found:
             rows = []
             for row in t.rows:
@@ -461,7 +464,10 @@ def clean(raw: RawDocument) -> CleanText:
                 for s, e in row:
                     if shift is not None:
                         s, e = shift(s), shift(e)
-                    cells.append((track.add(s), track.add(e)))
+                    k = len(pos)
+                    pos.append(s)
+                    pos.append(e)
+                    cells.append((k, k + 1))
                 rows.append(cells)
             tables.append((t, rows))
 
@@ -521,8 +527,11 @@ def clean(raw: RawDocument) -> CleanText:
         for row in rows:
             cells = []
             for a, b in row:
-                s = min(max(pos[a] - lead, 0), n)
-                e = min(max(pos[b] - lead, s), n)
+                # (min and max written out: one cell is four calls otherwise)
+                s = pos[a] - lead
+                s = 0 if s < 0 else n if s > n else s
+                e = pos[b] - lead
+                e = s if e < s else n if e > n else e
                 while s < e and text[s].isspace():
                     s += 1
                 while e > s and text[e - 1].isspace():

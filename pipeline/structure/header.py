@@ -177,7 +177,7 @@ def _region_end(lines: list[Line], anchor: int) -> int:
     R = rules()
     for j in range(anchor + 1, min(len(lines), anchor + HEADER_LINES)):
         t = lines[j].text
-        ft = fold(t)
+        ft = lines[j].ft                    # (folded once per line, kept for the stages after)
         if is_basis(t, ft) or R.enacting_formula.search(ft):
             return j
         m = R.label.match(t)
