@@ -325,7 +325,28 @@ def _trail_space_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _at_line_starts(pattern: re.Pattern) -> _Finder:
+    """A `(?m)^…` pattern whose matches stay on their line, found from the
+    newline before each line (the text's start tried on its own): a pattern
+    that opens with `^` is tried at every position of the text, one that opens
+    with a literal only where the literal stands."""
+    assert pattern.pattern.startswith("(?m)^")
+    body = pattern.pattern[len("(?m)^"):]
+    after_nl = re.compile("(?m)\n" + body)
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        out = []
+        m = pattern.match(text)
+        if m:
+            out.append(m.span())
+        out += [(m.start() + 1, m.end()) for m in after_nl.finditer(text, out[0][1] if out else 0)]
+        return out
+    return _Finder(pattern, spans)
+
+
 _BAR_LINE_F = _Finder(_BAR_LINE, _bar_line_runs)
+_MD_HEADING_F = _at_line_starts(_MD_HEADING)
+_LEAD_SPACE_F = _at_line_starts(_LEAD_SPACE)
 _BAR_INLINE_F = _Finder(_BAR_INLINE, _bar_inline_spans)
 _TRAIL_SPACE_F = _Finder(_TRAIL_SPACE, _trail_space_spans)
 _EDGES = re.compile(r"\A\s+|\s+\Z")
@@ -491,13 +512,13 @@ def clean(raw: RawDocument) -> CleanText:
     if "\\" in text:
         text, offs = track.apply(text, offs, _PANDOC_ESCAPE, "")
     if "#" in text:
-        text, offs = track.apply(text, offs, _MD_HEADING, "")
+        text, offs = track.apply(text, offs, _MD_HEADING_F, "")
     if "![" in text:
         text, offs = track.apply(text, offs, _MD_IMAGE, "")
     if " \n" in text or text.endswith(" "):
         text, offs = track.apply(text, offs, _TRAIL_SPACE_F, "")
     if "\n " in text or text.startswith(" "):
-        text, offs = track.apply(text, offs, _LEAD_SPACE, "")
+        text, offs = track.apply(text, offs, _LEAD_SPACE_F, "")
     if "  " in text:
         text, offs = track.apply(text, offs, _SPACES, " ")
     if "\n\n\n" in text:

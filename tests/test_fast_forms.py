@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from vanban.pipeline import clean as C
 from vanban.pipeline.structure import markup as M
+from vanban.pipeline.structure import signature as G
 from vanban.pipeline.structure.outline import _one_spaced
 from vanban.pipeline.structure.rules import rules
 
@@ -60,3 +61,22 @@ def test_one_spaced_is_split_and_join(s):
 def test_any_topic_finds_a_title_when_one_topic_does(title):
     R = rules()
     assert bool(R.any_topic.search(title)) == any(rx.search(title) for _, rx in R.topics)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["#", "##", "#######", " ", "  ", "\n", "\t", "a", "x#"]), max_size=14).map("".join))
+def test_line_start_patterns_found_from_the_newline(text):
+    for finder, rx in ((C._MD_HEADING_F, C._MD_HEADING), (C._LEAD_SPACE_F, C._LEAD_SPACE)):
+        assert finder.spans(text) == [m.span() for m in rx.finditer(text)]
+
+
+SIGNATURE_BITS = st.sampled_from(["TM.", "KT.", "T", "M", "TL\n", " ", "\n", "\t", "-", "Nguyễn Văn An", "CHỦ TỊCH",
+                                  "PHÓ", "ỦY BAN", "Đại\ntá ", "x", "."])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(SIGNATURE_BITS, max_size=10).map("".join), st.data())
+def test_signature_anchors_found_from_the_newline(text, data):
+    a0 = data.draw(st.integers(0, len(text)))
+    b0 = data.draw(st.integers(a0, len(text)))
+    assert G._anchors(text, a0, b0) == [m.start() for m in G._ANCHOR.finditer(text, a0, b0)]
