@@ -131,10 +131,14 @@ _UNCOMMON = re.compile("[^\n\x20-\x7e" + "".join(
 Edits = list[tuple[int, int, str]]        # (start, end, text written) of each replacement, in order
 
 
+_IN_PLACE_EDITS = 8
+
+
 def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
            edits_out: Edits | None = None) -> tuple[str, list[int]]:
     """re.sub that keeps the offset map: replaced spans map to their first char.
-    When every replacement keeps its length the map is unchanged (and not copied).
+    When every replacement keeps its length the map is unchanged (and not copied);
+    `offs` may be changed in place (it is the caller's to give up).
     `edits_out` receives every replacement, so positions can be carried through
     (`_move`)."""
     if isinstance(pattern, _Finder) and callable(repl):
@@ -181,6 +185,18 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
     if edits_out is not None:
         edits_out.extend(edits)
     if same_length:
+        return new_text, offs
+    if len(edits) <= _IN_PLACE_EDITS:
+        # a few edits: made in the map itself, from the last one back (each moves
+        # the pointers after it; a copy would take a reference to every offset)
+        size = len(offs)
+        for s, e, r in reversed(edits):
+            if len(r) != e - s:
+                if r:
+                    anchor = offs[s] if s < size else (offs[-1] if offs else 0)
+                    offs[s:e] = [anchor] * len(r)
+                else:
+                    del offs[s:e]
         return new_text, offs
     new_offs: list[int] = []
     extend = new_offs.extend

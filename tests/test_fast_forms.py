@@ -80,3 +80,20 @@ def test_signature_anchors_found_from_the_newline(text, data):
     a0 = data.draw(st.integers(0, len(text)))
     b0 = data.draw(st.integers(a0, len(text)))
     assert G._anchors(text, a0, b0) == [m.start() for m in G._ANCHOR.finditer(text, a0, b0)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "  ", "\n", "\n\n\n", "*", "|", "b c"]), max_size=16).map("".join))
+def test_offsets_edited_in_place_are_those_of_a_copy(text):
+    import re
+    for pattern, repl in ((C._SPACES, " "), (C._MANY_BLANK, "\n\n"), (C._EMPHASIS, ""), (re.compile(r"b"), "xyz"),
+                          (C._BAR_INLINE_F, lambda t: "\n" if "\n" in t else " ")):
+        offs = [10 * i for i in range(len(text))]
+        few = C._apply(text, list(offs), pattern, repl)
+        saved = C._IN_PLACE_EDITS
+        C._IN_PLACE_EDITS = -1          # the copying path
+        try:
+            copied = C._apply(text, list(offs), pattern, repl)
+        finally:
+            C._IN_PLACE_EDITS = saved
+        assert few == copied
