@@ -20,10 +20,14 @@ def modern_accents(s: str) -> str:
     return _OLD_RX.sub(lambda m: _OLD_ACCENTS[m.group()], unicodedata.normalize("NFC", s))
 
 
+_DASH = re.compile(r"\s*[-–]\s*")
+
+
 def fold(s: str) -> str:
     """Case- and accent-placement-insensitive form for matching names."""
     s = modern_accents(s).casefold().replace("đăk", "đắk").replace("dak", "đắk")
-    return re.sub(r"\s*[-–]\s*", " - ", re.sub(r"\s+", " ", s)).strip()
+    s = " ".join(s.split())
+    return _DASH.sub(" - ", s).strip() if ("-" in s or "–" in s) else s
 
 
 @lru_cache(maxsize=1)

@@ -192,7 +192,8 @@ def title_case_org(s: str) -> str:
 
 def collapse(s: str) -> str:
     """A value written clean: line breaks and runs of spaces become one space."""
-    return re.sub(r"\s+", " ", s).strip()
+    # (str.split and re's \s both split at the characters str.isspace names)
+    return " ".join(s.split())
 
 
 # ---- personal names -------------------------------------------------------------

@@ -25,7 +25,6 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-from vanban.extractors.alternation import line_starts_holding, scan
 from vanban.schemas.document import CleanText, RawDocument, TableSpans
 
 _CHAR_MAP = {
@@ -132,15 +131,19 @@ _UNCOMMON = re.compile("[^\n\x20-\x7e" + "".join(
 Edits = list[tuple[int, int, str]]        # (start, end, text written) of each replacement, in order
 
 
+_IN_PLACE_EDITS = 8
+
+
 def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
            edits_out: Edits | None = None) -> tuple[str, list[int]]:
     """re.sub that keeps the offset map: replaced spans map to their first char.
-    When every replacement keeps its length the map is unchanged (and not copied).
+    When every replacement keeps its length the map is unchanged (and not copied);
+    `offs` may be changed in place (it is the caller's to give up).
     `edits_out` receives every replacement, so positions can be carried through
     (`_move`)."""
-    if isinstance(pattern, _Finder):
+    if isinstance(pattern, _Finder) and callable(repl):
         spans = pattern.spans(text)
-        edits = [(s, e, repl(text[s:e]) if callable(repl) else repl) for s, e in spans]
+        edits = [(s, e, repl(text[s:e])) for s, e in spans]
         if not edits:
             return text, offs
         same_length = all(len(r) == e - s for s, e, r in edits)
@@ -167,7 +170,7 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
         new_text = "".join(pieces)
     else:
         # one replacement string: the text between the spans, joined by it
-        spans = [m.span() for m in pattern.finditer(text)]
+        spans = pattern.spans(text) if isinstance(pattern, _Finder) else [m.span() for m in pattern.finditer(text)]
         if not spans:
             return text, offs
         edits = [(s, e, repl) for s, e in spans]
@@ -183,9 +186,28 @@ def _apply(text: str, offs: list[int], pattern: re.Pattern, repl,
         edits_out.extend(edits)
     if same_length:
         return new_text, offs
+    if len(edits) <= _IN_PLACE_EDITS:
+        # a few edits: made in the map itself, from the last one back (each moves
+        # the pointers after it; a copy would take a reference to every offset)
+        size = len(offs)
+        for s, e, r in reversed(edits):
+            if len(r) != e - s:
+                if r:
+                    anchor = offs[s] if s < size else (offs[-1] if offs else 0)
+                    offs[s:e] = [anchor] * len(r)
+                else:
+                    del offs[s:e]
+        return new_text, offs
     new_offs: list[int] = []
     extend = new_offs.extend
     last = 0
+    if repl == "":
+        # deletions only: the offsets of the text kept between them
+        for s, e, _ in edits:
+            extend(offs[last:s])
+            last = e
+        extend(offs[last:])
+        return new_text, new_offs
     size = len(offs)
     for s, e, r in edits:
         if last < s:
@@ -256,9 +278,28 @@ class _Finder:
         self.spans = spans
 
 
-def _bar_line_spans(text: str) -> list[tuple[int, int]]:
-    """`_BAR_LINE`: tried only at the start of a line that holds a bar."""
-    return [m.span() for m in scan(_BAR_LINE, text, line_starts_holding(text, "|"))]
+# the end of a bar line, from its first bar: searched for in C from the literal `|`
+_BAR_LINE_REST = re.compile(r"\|[ \t|]*(?:\n|\Z)")
+
+
+def _bar_line_runs(text: str) -> list[tuple[int, int]]:
+    """`_BAR_LINE`'s matches, each run of adjacent ones as one span (they are all
+    deleted: one edit for a run moves positions as the edits one by one would).
+    A page converted with a bar alone on every other line has thousands. Found
+    from the bar, then its line's start: only spaces or tabs may stand before it."""
+    out: list[tuple[int, int]] = []
+    last_end = -1
+    for m in _BAR_LINE_REST.finditer(text):
+        b = m.start()
+        ls = text.rfind("\n", 0, b) + 1
+        if ls != b and text[ls:b].strip(" \t"):
+            continue
+        if ls == last_end:
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append((ls, m.end()))
+        last_end = m.end()
+    return out
 
 
 def _bar_inline_spans(text: str) -> list[tuple[int, int]]:
@@ -300,7 +341,28 @@ def _trail_space_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-_BAR_LINE_F = _Finder(_BAR_LINE, _bar_line_spans)
+def _at_line_starts(pattern: re.Pattern) -> _Finder:
+    """A `(?m)^…` pattern whose matches stay on their line, found from the
+    newline before each line (the text's start tried on its own): a pattern
+    that opens with `^` is tried at every position of the text, one that opens
+    with a literal only where the literal stands."""
+    assert pattern.pattern.startswith("(?m)^")
+    body = pattern.pattern[len("(?m)^"):]
+    after_nl = re.compile("(?m)\n" + body)
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        out = []
+        m = pattern.match(text)
+        if m:
+            out.append(m.span())
+        out += [(m.start() + 1, m.end()) for m in after_nl.finditer(text, out[0][1] if out else 0)]
+        return out
+    return _Finder(pattern, spans)
+
+
+_BAR_LINE_F = _Finder(_BAR_LINE, _bar_line_runs)
+_MD_HEADING_F = _at_line_starts(_MD_HEADING)
+_LEAD_SPACE_F = _at_line_starts(_LEAD_SPACE)
 _BAR_INLINE_F = _Finder(_BAR_INLINE, _bar_inline_spans)
 _TRAIL_SPACE_F = _Finder(_TRAIL_SPACE, _trail_space_spans)
 _EDGES = re.compile(r"\A\s+|\s+\Z")
@@ -429,6 +491,9 @@ def clean(raw: RawDocument) -> CleanText:
     tables: list[tuple[TableSpans, list[list[tuple[int, int]]]]] = []     # cells as indices into track.pos
 
     def keep(found: list[TableSpans], shift=None) -> None:
+        # (track.add inlined: a page of bar lines has thousands of cells)
+        assert track._sorted is None, "positions are added before any pass moves them"
+        pos = track.pos
         for t in found:
             rows = []
             for row in t.rows:
@@ -436,7 +501,10 @@ def clean(raw: RawDocument) -> CleanText:
                 for s, e in row:
                     if shift is not None:
                         s, e = shift(s), shift(e)
-                    cells.append((track.add(s), track.add(e)))
+                    k = len(pos)
+                    pos.append(s)
+                    pos.append(e)
+                    cells.append((k, k + 1))
                 rows.append(cells)
             tables.append((t, rows))
 
@@ -460,13 +528,13 @@ def clean(raw: RawDocument) -> CleanText:
     if "\\" in text:
         text, offs = track.apply(text, offs, _PANDOC_ESCAPE, "")
     if "#" in text:
-        text, offs = track.apply(text, offs, _MD_HEADING, "")
+        text, offs = track.apply(text, offs, _MD_HEADING_F, "")
     if "![" in text:
         text, offs = track.apply(text, offs, _MD_IMAGE, "")
     if " \n" in text or text.endswith(" "):
         text, offs = track.apply(text, offs, _TRAIL_SPACE_F, "")
     if "\n " in text or text.startswith(" "):
-        text, offs = track.apply(text, offs, _LEAD_SPACE, "")
+        text, offs = track.apply(text, offs, _LEAD_SPACE_F, "")
     if "  " in text:
         text, offs = track.apply(text, offs, _SPACES, " ")
     if "\n\n\n" in text:
@@ -496,8 +564,11 @@ def clean(raw: RawDocument) -> CleanText:
         for row in rows:
             cells = []
             for a, b in row:
-                s = min(max(pos[a] - lead, 0), n)
-                e = min(max(pos[b] - lead, s), n)
+                # (min and max written out: one cell is four calls otherwise)
+                s = pos[a] - lead
+                s = 0 if s < 0 else n if s > n else s
+                e = pos[b] - lead
+                e = s if e < s else n if e > n else e
                 while s < e and text[s].isspace():
                     s += 1
                 while e > s and text[e - 1].isspace():

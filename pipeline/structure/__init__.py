@@ -123,10 +123,12 @@ def _official(clean: CleanText, lines: list[Line], anchor: int, tables: list[Par
     body_start = i
 
     # recipients and signature blocks after the body's start
-    rec_at = [j for j in range(body_start, n) if lines[j].text[0] in "Nn" and R.recipients.match(lines[j].ft)]
+    # (the first `Nơi nhận` line only)
+    rec_at = next((j for j in range(body_start, n) if lines[j].text[0] in "Nn" and R.recipients.match(lines[j].ft)),
+                  None)
     rec_parts: list[tuple[Part, int, int]] = []          # (part, first line, next line)
     skip: set[int] = set()
-    for j in rec_at[:1]:
+    for j in ([rec_at] if rec_at is not None else []):
         rp, nxt = recipients_at(lines, j, n)
         rec_parts.append((rp, j, nxt))
         skip.update(range(j, nxt))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from vanban.extractors.data import load
 from vanban.extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL
@@ -43,9 +44,13 @@ _GARBLED_NUMBER = re.compile(rf"S[ốoóôé6][ \t]*[:.]?[ \t]*(?P<sym>[^\s/]{{0
 _WORD = re.compile(r"\S+")
 
 
+_DOUBLED = re.compile(r"([A-Z])\1+")
+
+
 def _dedup(s: str) -> str:
     """`KEE HOACH` (OCR'd `KÉẺ HOẠCH`) -> `KE HOACH`: Vietnamese has no doubled letters."""
-    return re.sub(r"([A-Z])\1+", r"\1", re.sub(r"\s+", " ", s)).strip()
+    s = " ".join(s.split())             # (the white space re's \s names, one space between words)
+    return _DOUBLED.sub(r"\1", s) if _DOUBLED.search(s) else s
 
 
 @lru_cache(maxsize=1)
@@ -62,16 +67,18 @@ def type_heading(text: str) -> tuple[int, dict] | None:
     st = text.rstrip()
     if not st or (st.endswith(":") and len(st.split()) <= 3) or len(st) > 600:
         return None
-    toks = list(_WORD.finditer(st))
+    ends = [m.end() for m in islice(_WORD.finditer(st), 4)]     # (the first four words only)
+    if not ends:
+        return None
     words = type_words()
     best = None
-    for k in range(1, min(4, len(toks)) + 1):
-        head = st[:toks[k - 1].end()]
-        if not is_caps(head):
+    folded = fold(st[:ends[-1]])            # (fold keeps the length: a prefix's fold is the fold's prefix)
+    for end in ends:
+        if not is_caps(st[:end]):
             break
-        key = _dedup(fold(head).strip(" .:"))
+        key = _dedup(folded[:end].strip(" .:"))
         if key in words:
-            best = (toks[k - 1].end(), words[key])
+            best = (end, words[key])
     if best is None:
         return None
     rest = st[best[0]:].strip()
@@ -170,7 +177,7 @@ def _region_end(lines: list[Line], anchor: int) -> int:
     R = rules()
     for j in range(anchor + 1, min(len(lines), anchor + HEADER_LINES)):
         t = lines[j].text
-        ft = fold(t)
+        ft = lines[j].ft                    # (folded once per line, kept for the stages after)
         if is_basis(t, ft) or R.enacting_formula.search(ft):
             return j
         m = R.label.match(t)
@@ -612,7 +619,7 @@ def _issuer_parts(frags: list[tuple[int, int, str]], parts: list[Part]) -> None:
         else:
             groups[-1].append((s, e))
             texts[-1] += " " + t
-    texts = [re.sub(r"\s+", " ", x).strip() for x in texts]
+    texts = [" ".join(x.split()) for x in texts]
     for gi, (g, label) in enumerate(zip(groups, texts)):
         kind = "issuer" if gi == len(groups) - 1 else "parent_body"
         for s, e in g:

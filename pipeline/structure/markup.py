@@ -60,6 +60,19 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 _BAR_ONLY = re.compile(r"(?m)^[ \t]*\|[ \t]*$")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BAR_ONLY_REST = re.compile(r"\|[ \t]*(?=\n|\Z)")
+
+
+def _bar_only_spans(text: str) -> list[tuple[int, int]]:
+    """`_BAR_ONLY`'s matches: found in C from the literal bar (with the rest of
+    its line), then kept when only spaces or tabs stand before it on its line."""
+    out = []
+    for m in _BAR_ONLY_REST.finditer(text):
+        b = m.start()
+        ls = text.rfind("\n", 0, b) + 1
+        if ls == b or not text[ls:b].strip(" \t"):
+            out.append((ls, m.end()))
+    return out
 
 
 def bar_tables(text: str) -> list[TableSpans]:
@@ -70,8 +83,7 @@ def bar_tables(text: str) -> list[TableSpans]:
     empty cells. Text before the first bar or after the last is not the table's."""
     if "|" not in text:
         return []
-    # (tried only at the start of lines that hold a bar)
-    bars = [m.span() for m in scan(_BAR_ONLY, text, line_starts_holding(text, "|"))]
+    bars = _bar_only_spans(text)
     tables: list[TableSpans] = []
     i = 0
     while i < len(bars):

@@ -197,26 +197,40 @@ def _finish(p: Part, text: str) -> None:
     (the heading without its number, lines cleaning joined included) and topic."""
     if p.kind != "section":
         return
-    for c in p.children:
-        _finish(c, text)
-    h = p.children[0]
+    kids = p.children
+    for c in kids:
+        if c.kind == "section":
+            _finish(c, text)
+    h = kids[0]
     if p.label is not None:
         body = text[h.start:h.end]
         k = body.find(p.label)
-        rest = " ".join(body[k + len(p.label):].split()) if k >= 0 else ""
+        rest = _one_spaced(body[k + len(p.label):]) if k >= 0 else ""
         p.title = rest or p.title
-    if len(p.children) == 1 and p.attrs.get("style") != "caps":
+    if len(kids) == 1 and p.attrs.get("style") != "caps":
         p.kind = "list_item"
-        p.end = p.children[0].end
+        p.end = h.end
         p.children = []
         return
     end = p.start
-    for c in p.children:
-        end = max(end, c.end)
+    for c in kids:
+        if c.end > end:
+            end = c.end
     p.end = end
     if p.title and len(p.title) <= TITLE_TOPIC_MAX:
         ft = fold(p.title)
-        for topic, rx in rules().topics:
-            if rx.search(ft):
-                p.attrs["topic"] = topic
-                break
+        R = rules()
+        if R.any_topic.search(ft):          # (most titles name none: one search for all)
+            for topic, rx in R.topics:
+                if rx.search(ft):
+                    p.attrs["topic"] = topic
+                    break
+
+
+def _one_spaced(s: str) -> str:
+    """`" ".join(s.split())`, without splitting a string that is already so:
+    every white space character but the plain space is unprintable."""
+    t = s.strip()
+    if "  " not in t and t.isprintable():
+        return t
+    return " ".join(t.split())

@@ -32,6 +32,7 @@ class Rules:
     label: re.Pattern                    # any numbering at a line start; group name = style
     numbering: dict[str, Numbering]
     topics: list[tuple[str, re.Pattern]]
+    any_topic: re.Pattern                # matches where one of `topics` does
     recipients: re.Pattern
     authority: re.Pattern
     signer_title: re.Pattern
@@ -69,6 +70,7 @@ def rules() -> Rules:
         basis_strict=_alt([e for e in d["basis"] if e.get("strict")]), enacting_formula=_alt(d["enacting_formula"]),
         label=label, numbering=numbering,
         topics=[(e["topic"], re.compile(e["pattern"])) for e in d["section_topic"]],
+        any_topic=_alt(d["section_topic"]),
         recipients=_alt(d["recipients"]), authority=_alt(d["authority"]), signer_title=_alt(d["signer_title"]),
         signature_mark=_alt(d["signature_mark"]), signature_stamp=_alt(d["signature_stamp"]),
         appendix=_alt([e for e in d["appendix"] if not e.get("attached")]),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from vanban.extractors.text import LOWER, NAME, RANK, UPPER, name_in_line
 from vanban.pipeline.structure.header import is_caps
@@ -205,27 +206,44 @@ def recipients_at(lines: list[Line], i: int, hi: int) -> tuple[Part, int]:
 # Where a signature block may stand, found over the whole text at once: a line
 # that is a name (a rank before it allowed), a name glued after a mark or
 # capitals, an authority line. Only the lines around them are read one by one.
-_ANCHOR = re.compile(
-    rf"(?m)^[ \t]*(?:(?:{RANK})?{NAME}[ \t]*$"
+_ANCHOR_LINE = (
+    rf"[ \t]*(?:(?:{RANK})?{NAME}[ \t]*$"
     rf"|[{UPPER}][{UPPER} \t.,/&-]+[ \t]+{NAME}[ \t]*$"
     r"|-?[ \t]*(?:T\s*/?\s*M|K\s*/?\s*T|T\s*/?\s*L|TUQ|Q)\s*[.:]?[ \t]*[A-ZĐÀ-Ỹ]{2})")
+_ANCHOR = re.compile(rf"(?m)^{_ANCHOR_LINE}")
+# The same after a newline: a pattern that opens with `^` is tried at every
+# position of the text, one that opens with a literal only where it stands.
+_ANCHOR_AFTER_NL = re.compile(rf"(?m)\n{_ANCHOR_LINE}")
 _GLUED_ANCHOR = re.compile(rf"\)[ \t]*{NAME}[ \t]*$", re.M)      # `(Đã ký)Nguyễn Hòa Bình`
+_START = attrgetter("start")
 WINDOW_ABOVE = 10           # lines above a name a block may start
 WINDOW_BELOW = 12           # lines below an authority line a block may run (its stamp included)
+
+
+def _anchors(text: str, a0: int, b0: int) -> list[int]:
+    """`[m.start() for m in _ANCHOR.finditer(text, a0, b0)]`, each line start
+    but the text's first found from the newline before it."""
+    found: list[int] = []
+    if a0 == 0:
+        m = _ANCHOR.match(text, 0, b0)
+        if m:
+            found.append(0)
+            a0 = m.end() + 1            # (the search below goes on from its end)
+    found += [m.start() + 1 for m in _ANCHOR_AFTER_NL.finditer(text, a0 - 1 if a0 > 0 else 0, b0)]
+    return found
 
 
 def _windows(text: str, lines: list[Line], lo: int, hi: int) -> list[tuple[int, int]]:
     """Ranges of lines [a, b) around the anchors of possible blocks."""
     if lo >= hi:
         return []
-    starts = [ln.start for ln in lines]
     ranges: list[tuple[int, int]] = []
     a0, b0 = lines[lo].start, lines[hi - 1].end
-    found = [m.start() for m in _ANCHOR.finditer(text, a0, b0)]
+    found = _anchors(text, a0, b0)
     if ")" in text:
         found = sorted(found + [m.start() for m in _GLUED_ANCHOR.finditer(text, a0, b0)])
     for pos in found:
-        j = bisect_right(starts, pos) - 1
+        j = bisect_right(lines, pos, key=_START) - 1      # (no list of every line's start)
         a, b = max(lo, j - WINDOW_ABOVE), min(hi, j + WINDOW_BELOW)
         if ranges and a <= ranges[-1][1]:
             ranges[-1] = (ranges[-1][0], max(ranges[-1][1], b))

@@ -23,6 +23,12 @@ from vanban.schemas.structure import Part
 
 _START_END = attrgetter("start", "end")
 _START = attrgetter("start")
+_END = attrgetter("end")
+_COL_NAMES = [str(i) for i in range(64)]
+
+
+def _col_name(i: int) -> str:
+    return _COL_NAMES[i] if i < 64 else str(i)
 MAX_CELL = 3000             # a cell longer than this is a page frame, not data
 MAX_HEAD_ROWS = 5           # heading rows a file may mark that are read as such
 MAX_SPAN_READ = 1000        # columns of one merged heading cell read
@@ -76,15 +82,20 @@ def table_part(t: TableSpans, text: str) -> Part | None:
         header = labels and len(rows) >= 2
         heads = [" ".join(text[s:e].split())[:80] for s, e in first] if header else []
     row_parts: list[Part] = []
+    nheads = len(heads)
+    head_rows = max(1, marked)
     for ri, row in enumerate(rows):
         cells = []
+        append = cells.append
+        # which heading a cell of this row carries: the column's, under the heading rows;
+        # over all the heading rows, on the first row of a table whose file marks them
+        key = "column" if header and ri >= head_rows else "heading" if marked and ri == 0 else None
         for ci, (s, e) in enumerate(row):
-            attrs = {"col": str(ci)}
-            if header and ri >= max(1, marked) and ci < len(heads) and heads[ci]:
-                attrs["column"] = heads[ci]
-            elif marked and ri == 0 and ci < len(heads) and heads[ci]:
-                attrs["heading"] = heads[ci]        # the column's heading over all the heading rows
-            cells.append(Part("cell", s, e, attrs=attrs))
+            if key is not None and ci < nheads and heads[ci]:
+                attrs = {"col": _col_name(ci), key: heads[ci]}
+            else:
+                attrs = {"col": _col_name(ci)}
+            append(Part("cell", s, e, attrs=attrs))
         # an empty cell stands where the cell before it ends (or where the next begins)
         first = next((c.start for c in cells if c.start < c.end), None)
         prev = first
@@ -94,10 +105,10 @@ def table_part(t: TableSpans, text: str) -> Part | None:
             elif prev is not None:
                 c.start = c.end = prev
         cells.sort(key=_START_END)
-        rs = min(c.start for c in cells)
-        re_ = max(c.end for c in cells)
+        rs = min(map(_START, cells))
+        re_ = max(map(_END, cells))
         rp = Part("row", rs, re_, attrs={"row": str(ri)}, children=cells)
-        if header and ri < max(1, marked):
+        if header and ri < head_rows:
             rp.attrs["header"] = "1"
         row_parts.append(rp)
     row_parts.sort(key=_START)
