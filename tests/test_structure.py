@@ -150,6 +150,26 @@ def test_ocr_header_without_accents_and_page_marker():
     assert (d.issuer, d.province, d.issue_date) == ("Cục Thuế TP Hà Nội", "Hà Nội", "2019-01-25")
 
 
+def test_a_receiving_stamp_read_into_a_scanned_header_is_not_its_issuer_or_subject():
+    # extra 083 (heldout2): a scan whose number and date were handwritten; OCR kept the printed
+    # symbol alone on its line, and the red "ĐẾN" stamp of the province that received it
+    text = ("BỘ CÔNG AN\nTỔ CÔNG TÁC LIÊN NGÀNH TW\n/KH-TCTLNTW-C04\nUBND TÍNH LÂM ĐỒNG\n"
+            "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày44tháng 2026\n"
+            "KÉ HOẠCH\nChuyển:\nSố và ký hiệu HS;\n"
+            "Phối hợp kiểm soát các hoạt động hợp pháp liên quan đến ma túy năm 2026\n"
+            "Thực hiện Nghị định số 105/2021/NĐ-CP ngày 04 tháng 12 năm 2021 của Chính phủ.\n")
+    s, t = parse(text)
+    assert labels(s, "number") == ["/KH-TCTLNTW-C04"]
+    assert "UBND" not in " ".join(labels(s, "issuer") + labels(s, "parent_body"))
+    d = extract_text(text).document
+    assert d.doc_type == "plan" and d.issue_place == "Hà Nội" and d.province is None
+    assert d.title == "Phối hợp kiểm soát các hoạt động hợp pháp liên quan đến ma túy năm 2026"
+    # the symbol names no body of the header: nothing is dropped (an issuer under its parent stays)
+    s, t = parse("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSỞ TÀI CHÍNH\nSố: 12/STC-NS\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                 "Bắc Ninh, ngày 2 tháng 3 năm 2025\nV/v dự toán\nKính gửi: các đơn vị.\n")
+    assert labels(s, "issuer") == ["SỞ TÀI CHÍNH"]
+
+
 def test_place_date_without_comma_and_glued_month():
     d = extract_text("UBND HUYỆN KRÔNG NÔ\nSố: 22/TB-UBND\nKrông Nô ngày 16 tháng12 năm 2019\nTHÔNG BÁO\n"
                      "Kết quả năm 2019\nNội dung.").document

@@ -42,6 +42,13 @@ _SYMBOL_AT = re.compile(
     rf"[.…_ \t]*(?P<sym>{SYMBOL}|\d{{1,5}}[a-z]?[ \t]*/[ \t]*(?:\d{{4}}/)?{SEGS}(?:/{SEGS})?|{BLANK_SYMBOL})(?![\w/])")
 _GARBLED_NUMBER = re.compile(rf"S[ốoóôé6][ \t]*[:.]?[ \t]*(?P<sym>[^\s/]{{0,6}}[ \t]*/[ \t]*(?:\d{{4}}/)?{SEGS})(?![\w/])")
 _WORD = re.compile(r"\S+")
+# The printed words of a recipient's receiving stamp (CÔNG VĂN ĐẾN: `ĐẾN`, `Số:`, `Ngày:`,
+# `Chuyển:`, `Số và ký hiệu HS:`, `Lưu hồ sơ số:`), alone on a line once OCR lost the
+# handwritten values: never a subject line.
+_RECEIVED_STAMP = re.compile(r"(?:DEN|CHUYEN|SO VA KY HIEU HS|LUU HO SO SO|NGAY|GIO)\s*[:;.]?\s*$")
+# a line that is only a symbol without its number: the number was handwritten on the
+# printed form and OCR kept only the printed `/KH-TCTLNTW-C04` (its `Số:` lost too)
+_BARE_SYMBOL_LINE = re.compile(rf"(?m)^[ \t]*(?P<sym>{BLANK_SYMBOL})[ \t]*$")
 
 
 _DOUBLED = re.compile(r"([A-Z])\1+")
@@ -212,6 +219,11 @@ def _fixed_spans(text: str, lines: list[Line], hs: int, he: int) -> list[_Fixed]
         for m in _GARBLED_NUMBER.finditer(region):
             if m.start() == 0 or region[m.start() - 1] == "\n":
                 out.append(_Fixed("garbled", r0 + m.start(), r0 + m.end(), (r0 + m.start("sym"), r0 + m.end("sym"))))
+                break
+        else:
+            for m in _BARE_SYMBOL_LINE.finditer(region):
+                out.append(_Fixed("garbled", r0 + m.start("sym"), r0 + m.end("sym"),
+                                  (r0 + m.start("sym"), r0 + m.end("sym"))))
                 break
     for m in R.place_date.finditer(ft):
         if any(f.start <= r0 + m.start() < f.end for f in out):
@@ -442,7 +454,8 @@ def parse_header(text: str, lines: list[Line], anchor: int) -> Header:
             continue
         break
     h.end_line = max(last_field_line + 1, hs + 1)
-    _issuer_parts(issuer_frags, parts)
+    number = next((f for f in fixed if f.kind in ("number", "garbled")), None)
+    _issuer_parts(issuer_frags, parts, (text[number.sym[0]:number.sym[1]], number.start) if number else None)
     parts.sort(key=lambda p: (p.start, p.end))
     parts = _no_overlap(parts)
     h.parts = parts
@@ -505,6 +518,9 @@ def _subject_after_type(lines: list[Line], i: int, first_start: int | None, fixe
             i += 1
             if start is not None:
                 break
+            continue
+        if _RECEIVED_STAMP.match(ft):
+            i += 1              # a receiving stamp's printed words, its values handwritten: not the subject
             continue
         worded = any(c.isalpha() for c in t)          # `2026 - 2030` has no case to change
         if start is not None and not ln.hard and not (caps_subject and worded and not is_caps(t)):
@@ -601,11 +617,39 @@ def _addressee(lines: list[Line], i: int) -> tuple[int, int]:
     return end, j
 
 
-def _issuer_parts(frags: list[tuple[int, int, str]], parts: list[Part]) -> None:
+# a run of three consonants no Vietnamese syllable has (NGH excepted): an abbreviation (UBND, HĐND)
+_ABBREVIATION = re.compile(r"(?!NGH)[B-DF-HJ-NP-TV-XZ]{3}|^[B-DF-HJ-NP-TV-XZ]+$")
+
+
+def _initials(body: str) -> str:
+    """`TỔ CÔNG TÁC LIÊN NGÀNH TW` -> `TCTLNTW`, `UBND TỈNH LÂM ĐỒNG` -> `UBNDTLD`: how a
+    symbol abbreviates a body (an abbreviation is kept whole)."""
+    out = []
+    for w in fold(body).split():
+        w = re.sub(r"[^A-Z0-9]", "", w)
+        if w:
+            out.append(w if _ABBREVIATION.search(w) else w[0])
+    return "".join(out)
+
+
+def _names_symbol(body: str, codes: set[str]) -> bool:
+    ini = _initials(body)
+    # the body's own initials, or the issuer's at the end of its parent's (BCA + TCTLNTW)
+    return any(c == ini or (len(c) >= 3 and len(ini) >= 3 and (ini.startswith(c) or c.startswith(ini)))
+               or (len(c) >= 4 and ini.endswith(c)) for c in codes)
+
+
+def _issuer_parts(frags: list[tuple[int, int, str]], parts: list[Part],
+                  number: tuple[str, int] | None = None) -> None:
     """The issuer's text, split into bodies: a fragment that starts a new body
     (SỞ, CỤC, BAN …) begins the issuer under its parent; other fragments continue
     the one before (converters break `HỘI / ĐỒNG NHÂN DÂN`). Each fragment
-    becomes a part (`parent_body` or `issuer`), labelled with its body's full text."""
+    becomes a part (`parent_body` or `issuer`), labelled with its body's full text.
+    The issuer is printed above its number: when the number's symbol names one
+    body by its initials (`/KH-TCTLNTW-C04`: Tổ Công tác liên ngành TW) and a body
+    read below the number line does not, that body is not the issuer but a
+    recipient's receiving stamp (`UBND TỈNH LÂM ĐỒNG / ĐẾN / Số …`) that OCR read
+    among the header's capitals."""
     if not frags:
         return
     groups: list[list[tuple[int, int]]] = []
@@ -620,6 +664,15 @@ def _issuer_parts(frags: list[tuple[int, int, str]], parts: list[Part]) -> None:
             groups[-1].append((s, e))
             texts[-1] += " " + t
     texts = [" ".join(x.split()) for x in texts]
+    if number and len(groups) > 1:
+        symbol, number_at = number
+        codes = {c for c in re.split(r"[-/\s.]+", fold(symbol)) if c and not c.isdigit()}
+        named = [gi for gi, t in enumerate(texts) if _names_symbol(t, codes)]
+        keep = len(groups)
+        while named and keep - 1 > named[-1] and groups[keep - 1][0][0] > number_at \
+                and not _names_symbol(texts[keep - 1], codes):
+            keep -= 1
+        groups, texts = groups[:keep], texts[:keep]
     for gi, (g, label) in enumerate(zip(groups, texts)):
         kind = "issuer" if gi == len(groups) - 1 else "parent_body"
         for s, e in g:
