@@ -257,7 +257,8 @@ class MetadataExtractor:
                 e -= 1
             title = collapse(text[s:e])
             title = _SUBJECT_CUE.sub("V/v ", title, count=1) if _SUBJECT_CUE.match(title) else title
-            meta.title = sentence_case(title, text[e:e + 200_000])
+            # the body's first pages (its căn cứ lines name what the title names) tell the case
+            meta.title = sentence_case(title, text[e:e + 10_000])
             spans["title"] = doc.span_model(s, e)
 
         issuer = f.get("issuer")

@@ -101,29 +101,44 @@ def _starts_sentence(body: str, i: int) -> bool:
     return j < 0 or body[j] in ".:;!?*#-–(\n\"“"
 
 
-def _body_case(body: str) -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, str]]:
-    """How the body writes words mid-sentence, where it agrees on one form: pairs
-    of words by their lower-case form (`Chính phủ`, `Nghị quyết`), and single
-    words it writes in capitals among lower-case words (`HĐND`, `UBND`)."""
+def _abbreviation_like(word: str) -> bool:
+    """`hđnd`, `tthc`: no vowel, or three consonants no Vietnamese syllable has (NGH excepted)."""
+    f = fold(word)
+    return bool(re.search(r"(?!NGH)[B-DF-HJ-NP-TV-XZ]{3}|^[B-DF-HJ-NP-TV-XZ]+$", f))
+
+
+def _body_case(body: str, words: list[str]) -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, str]]:
+    """How the body writes the title's `words` (lower case) mid-sentence, where it
+    agrees on one form: pairs of words by their lower-case form (`Chính phủ`,
+    `Nghị quyết`), and abbreviations it writes in capitals (`HĐND`). One search
+    of the lower-cased body for the words that start a pair, not a walk over
+    every word of the body."""
     pairs: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
     caps: dict[str, dict[bool, int]] = {}
-    words = list(_WORD.finditer(body))
-    for k, a in enumerate(words):
-        w = a.group()
-        prev = words[k - 1].group() if k else ""
-        nxt = words[k + 1].group() if k + 1 < len(words) else ""
-        if len(w) >= 2 and (prev.islower() or nxt.islower()):
-            c = caps.setdefault(w.lower(), {True: 0, False: 0})
-            c[w.isupper()] += 1
-        if k + 1 == len(words):
-            break
-        b = words[k + 1]
-        gap = body[a.end():b.start()]
-        if not gap.isspace() or "\n" in gap or _starts_sentence(body, a.start()) or w.isupper() or b.group().isupper():
-            continue        # a sentence or line start, or capitals: says nothing of the usual case
-        key = (w.lower(), b.group().lower())
-        forms = pairs.setdefault(key, {})
-        forms[(w, b.group())] = forms.get((w, b.group()), 0) + 1
+    low = body.lower()
+    if len(low) != len(body):           # lower() changed a length: offsets would not map back
+        return {}, {}
+    # str.find for each of the title's few pairs and abbreviations: compiling a pattern
+    # per document costs more than these searches
+    for a, b in {(a, b) for a, b in zip(words, words[1:])}:
+        needle = f"{a} {b}"
+        i = low.find(needle)
+        while i != -1:
+            j = i + len(needle)
+            if (i == 0 or not low[i - 1].isalnum()) and (j == len(low) or not low[j].isalnum()):
+                fa, fb = body[i:i + len(a)], body[i + len(a) + 1:j]
+                if not (fa.isupper() or fb.isupper() or _starts_sentence(body, i)):
+                    forms = pairs.setdefault((a, b), {})
+                    forms[(fa, fb)] = forms.get((fa, fb), 0) + 1
+            i = low.find(needle, i + 1)
+    for w in {w for w in words if len(w) >= 2 and _abbreviation_like(w)}:
+        i = low.find(w)
+        while i != -1:
+            j = i + len(w)
+            if (i == 0 or not low[i - 1].isalnum()) and (j == len(low) or not low[j].isalnum()):
+                c = caps.setdefault(w, {True: 0, False: 0})
+                c[body[i:j].isupper()] += 1
+            i = low.find(w, j)
     out_pairs = {}
     for key, forms in pairs.items():
         (form, n), total = max(forms.items(), key=lambda kv: kv[1]), sum(forms.values())
@@ -147,9 +162,9 @@ def sentence_case(s: str, body: str | None = None) -> str:
     low = _ROMAN.sub(lambda m: f"{m.group(1)} {m.group(2).upper()}", low)
     low = re.sub(r"\bv/v\b", "V/v", low, flags=re.I)
     if body:
-        pairs, caps = _body_case(body)
-        out = list(low)
         words = list(_WORD.finditer(low))
+        pairs, caps = _body_case(body, [w.group().lower() for w in words])
+        out = list(low)
         for i, w in enumerate(words):
             if w.group() != w.group().lower():
                 continue
