@@ -19,7 +19,7 @@ file declaring colspan="1000000" on every cell cannot grow memory.
 """
 from __future__ import annotations
 
-from vanban.pipeline.readers.legacy import tcvn3_to_unicode, vni_to_unicode
+from vanban.pipeline.readers.legacy import fix_legacy_text, tcvn3_to_unicode, vni_to_unicode
 from vanban.schemas.document import TableSpans
 
 MAX_SPAN = 1000             # the largest colspan HTML allows; rowspan clamped alike
@@ -207,6 +207,16 @@ def _first_start(row) -> int:
 
 # The conversions `fix_legacy_text` may apply, by the name it returns.
 LEGACY_CONVERTERS = {"TCVN3": tcvn3_to_unicode, "VNI": vni_to_unicode}
+
+
+def fix_legacy(text: str, tables: list[TableSpans]) -> tuple[str, list[TableSpans], str | None]:
+    """`fix_legacy_text` for a reader that also has table spans: the text converted
+    from TCVN3 or VNI when it was typed in one, its tables' spans moved with it,
+    and the legacy encoding's name (None when the text was Unicode already)."""
+    fixed, legacy = fix_legacy_text(text)
+    if not legacy:
+        return text, tables, None
+    return fixed, remap(text, fixed, LEGACY_CONVERTERS[legacy], tables), legacy
 
 
 def has_text(t: TableSpans) -> bool:

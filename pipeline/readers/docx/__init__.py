@@ -36,8 +36,7 @@ import zipfile
 from pathlib import Path
 
 from vanban.pipeline.readers.base import RawDocument, ReadError
-from vanban.pipeline.readers.cells import LEGACY_CONVERTERS, MAX_CELLS, has_text, join_lines, remap, text_len
-from vanban.pipeline.readers.legacy import fix_legacy_text
+from vanban.pipeline.readers.cells import MAX_CELLS, fix_legacy, has_text, join_lines, text_len
 from vanban.schemas.document import TableSpans
 # The reader is a package (parts: the zip and its XML read safely; numbering:
 # list labels; body: paragraphs, text boxes and tables as lines and cell
@@ -123,11 +122,9 @@ def read_docx(path: str | Path, fmt: str = "docx", warnings: list[str] | None = 
         check_zip(p, z)
         text, w, tables = docx_text(p, z)
     warnings += w
-    fixed, legacy = fix_legacy_text(text)
+    text, tables, legacy = fix_legacy(text, tables)
     if legacy:
         warnings.append(f"text was typed in a legacy {legacy} font: converted to Unicode")
-        tables = remap(text, fixed, LEGACY_CONVERTERS[legacy], tables)
-        text = fixed
     if not text.strip():
         raise ReadError(p, "the Word document has no text (scanned images only?)")
     return RawDocument(path=str(p), format=fmt, text=text, warnings=warnings, tables=tables)

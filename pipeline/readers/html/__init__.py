@@ -35,7 +35,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from vanban.pipeline.readers.base import read_bytes, RawDocument, ReadError
-from vanban.pipeline.readers.cells import LEGACY_CONVERTERS, remap
+from vanban.pipeline.readers.cells import fix_legacy
 from vanban.pipeline.readers.legacy import fix_legacy_text
 # The reader is a package (decoding, tree, render, chrome, content, headline,
 # metadata, tables, article: the steps above); these names are its public face,
@@ -80,11 +80,9 @@ def read_html(path: str | Path, data: bytes | None = None) -> RawDocument:
     check_tags(p, html)
     text, meta, w, tables = _extract(html, str(p))
     warnings += w
-    fixed, legacy = fix_legacy_text(text)
+    text, tables, legacy = fix_legacy(text, tables)
     if legacy:
         warnings.append(f"page text was typed in the legacy {legacy} encoding: converted to Unicode")
-        tables = remap(text, fixed, LEGACY_CONVERTERS[legacy], tables)
-        text = fixed
         meta = {k: fix_legacy_text(v)[0] for k, v in meta.items()}
     return RawDocument(path=str(p), format="html", text=text, warnings=warnings, meta=meta, tables=tables)
 
