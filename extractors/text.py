@@ -81,8 +81,9 @@ def _recapitalize_places(s: str) -> str:
             out[a + word.start()] = out[a + word.start()].upper()
     if not hits and (name := province_in(s)):
         # no exact name: OCR changed its accents; its letters are still there
+        # (fold keeps the length, so its offsets are the phrase's)
         m = re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", fold(s))
-        if m and len(fold(s)) == len(s):
+        if m:
             out[m.start():m.end()] = name
     return "".join(out)
 
@@ -101,10 +102,13 @@ def _starts_sentence(body: str, i: int) -> bool:
     return j < 0 or body[j] in ".:;!?*#-–(\n\"“"
 
 
-def _abbreviation_like(word: str) -> bool:
-    """`hđnd`, `tthc`: no vowel, or three consonants no Vietnamese syllable has (NGH excepted)."""
-    f = fold(word)
-    return bool(re.search(r"(?!NGH)[B-DF-HJ-NP-TV-XZ]{3}|^[B-DF-HJ-NP-TV-XZ]+$", f))
+_CONSONANT_RUN = re.compile(r"(?!NGH)[B-DF-HJ-NP-TV-XZ]{3}|^[B-DF-HJ-NP-TV-XZ]+$")
+
+
+def is_abbreviation(word: str) -> bool:
+    """`hđnd`, `UBND`, `TW`: no vowel, or three consonants running that no
+    Vietnamese syllable has (NGH excepted): an abbreviation, not a word."""
+    return _CONSONANT_RUN.search(fold(word)) is not None
 
 
 def _body_case(body: str, words: list[str]) -> tuple[dict[tuple[str, str], tuple[str, str]], dict[str, str]]:
@@ -131,7 +135,7 @@ def _body_case(body: str, words: list[str]) -> tuple[dict[tuple[str, str], tuple
                     forms = pairs.setdefault((a, b), {})
                     forms[(fa, fb)] = forms.get((fa, fb), 0) + 1
             i = low.find(needle, i + 1)
-    for w in {w for w in words if len(w) >= 2 and _abbreviation_like(w)}:
+    for w in {w for w in words if len(w) >= 2 and is_abbreviation(w)}:
         i = low.find(w)
         while i != -1:
             j = i + len(w)

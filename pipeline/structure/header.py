@@ -27,6 +27,7 @@ from itertools import islice
 
 from vanban.extractors.data import load
 from vanban.extractors.symbols import BLANK_SYMBOL, SEGS, SYMBOL
+from vanban.extractors.text import is_abbreviation
 from vanban.pipeline.structure.lines import Line, fold, is_caps, is_rule, strip_rule
 from vanban.pipeline.structure.rules import is_basis, rules, style_of
 from vanban.schemas.structure import Part
@@ -617,10 +618,6 @@ def _addressee(lines: list[Line], i: int) -> tuple[int, int]:
     return end, j
 
 
-# a run of three consonants no Vietnamese syllable has (NGH excepted): an abbreviation (UBND, HĐND)
-_ABBREVIATION = re.compile(r"(?!NGH)[B-DF-HJ-NP-TV-XZ]{3}|^[B-DF-HJ-NP-TV-XZ]+$")
-
-
 def _initials(body: str) -> str:
     """`TỔ CÔNG TÁC LIÊN NGÀNH TW` -> `TCTLNTW`, `UBND TỈNH LÂM ĐỒNG` -> `UBNDTLD`: how a
     symbol abbreviates a body (an abbreviation is kept whole)."""
@@ -628,7 +625,7 @@ def _initials(body: str) -> str:
     for w in fold(body).split():
         w = re.sub(r"[^A-Z0-9]", "", w)
         if w:
-            out.append(w if _ABBREVIATION.search(w) else w[0])
+            out.append(w if is_abbreviation(w) else w[0])
     return "".join(out)
 
 
